@@ -1,0 +1,56 @@
+# tinygrad_edu: the two commands of the README are `make train` and `make test`.
+# Each one creates .venv and installs what it needs on a fresh machine.
+SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
+QUIET_PIP := 2>&1 | { grep -v 'is ignored: it is neither' || true; }
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+ARGS ?=
+
+.PHONY: test train walkthrough export clean-nbs check-sync nbtest pytest readme docs docs-test bench lint
+
+$(STAMP): settings.ini setup.py
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip $(QUIET_PIP)
+	$(BIN)/pip install -q -e ".[dev]" $(QUIET_PIP)
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+## The main job: train a CNN on the embedded CIFAR-10 sample (pass ARGS="--data ... --epochs ...").
+train: $(STAMP)
+	$(BIN)/tinygrad-edu train $(ARGS)
+
+## Run every notebook top to bottom and print what each one showed.
+walkthrough: $(STAMP)
+	$(BIN)/python tools/walkthrough.py
+
+## All tests: package in sync with notebooks, notebooks clean, notebook cells, pytest.
+test: $(STAMP) check-sync nbtest pytest
+
+check-sync: $(STAMP)
+	$(BIN)/python tools/check_sync.py
+
+nbtest: $(STAMP)
+	cd nbs && ../$(BIN)/nbdev_test --n_workers 2 --do_print --timing
+
+pytest: $(STAMP)
+	$(BIN)/python -m pytest tests -n 2 -q -rs
+
+## Developer helpers
+export: $(STAMP)
+	$(BIN)/nbdev_export
+	$(BIN)/nbdev_clean
+	$(BIN)/python tools/make_readme.py
+
+readme: $(STAMP)
+	$(BIN)/python tools/make_readme.py
+
+bench: $(STAMP)
+	$(BIN)/python bench/run_all.py
+
+## Execute notebooks in place (store outputs) and clean them: make nb NB="nbs/01_tensor.ipynb"
+nb: $(STAMP)
+	$(BIN)/python tools/run_nb.py $(NB)
