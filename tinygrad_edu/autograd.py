@@ -8,13 +8,13 @@ __all__ = ['is_grad_enabled', 'no_grad', 'enable_grad', 'inference_mode', 'set_g
            'record_inplace', 'Variable', 'GradcheckError', 'numerical_jacobian', 'analytical_jacobian', 'gradcheck',
            'detect_anomaly', 'set_detect_anomaly', 'is_anomaly_enabled']
 
-# %% ../nbs/03_autograd.ipynb #b00b70bc
-import builtins, functools, math, weakref
+# %% ../nbs/03_autograd.ipynb #59b003a1
+import builtins, functools, importlib, math, weakref
 import numpy as np
-from . import tensor as _T
+_T = importlib.import_module('tinygrad_edu.tensor')   # the module (the package attribute `tensor` is the function)
 from .tensor import Tensor, patch_method, _bump_version, Size
 
-# %% ../nbs/03_autograd.ipynb #ba8e3b16
+# %% ../nbs/03_autograd.ipynb #05dae6ec
 _grad_enabled = True
 
 def is_grad_enabled():
@@ -77,7 +77,7 @@ class set_grad_enabled:
 
 def is_inference_mode_enabled(): return False
 
-# %% ../nbs/03_autograd.ipynb #1c8180a7
+# %% ../nbs/03_autograd.ipynb #d98e5b0e
 class Node:
     "A node of the backward graph: `next_functions` says where gradients go next."
     next_functions = ()
@@ -121,7 +121,7 @@ def _edge(t):
     if t.grad_fn is None: return (_accumulator(t), 0)
     return (t.grad_fn, t.__dict__.get('_output_nr', 0))
 
-# %% ../nbs/03_autograd.ipynb #8489b312
+# %% ../nbs/03_autograd.ipynb #71c018fa
 class FunctionCtx(Node):
     "The context passed to `forward`/`backward`; it is also the graph node (`grad_fn`)."
     _saved = None
@@ -202,7 +202,7 @@ def _link(ctx, inputs, out):
             if i: o.__dict__['_output_nr'] = i
     if len(outs) > 1: ctx._output_meta = tuple((o.array.shape, o.array.dtype, o.device) if isinstance(o, Tensor) else None for o in outs)
 
-# %% ../nbs/03_autograd.ipynb #527b6542
+# %% ../nbs/03_autograd.ipynb #83ace965
 def _sum_grads(a, b):
     "Add two gradient contributions (out of place: either may be shared)."
     return b if a is None else a if b is None else a + b if _grad_enabled else Tensor._wrap(a.array + b.array)
@@ -301,7 +301,7 @@ def _accumulate(v, g, create_graph):
         v._grad.array += g.array
         _bump_version(v._grad)
 
-# %% ../nbs/03_autograd.ipynb #a044b9ff
+# %% ../nbs/03_autograd.ipynb #683a248a
 def _as_tuple(x): return (x,) if isinstance(x, Tensor) or x is None else tuple(x)
 
 def _root_grads(outputs, grads):
@@ -339,7 +339,7 @@ def _tensor_backward(self, gradient=None, retain_graph=None, create_graph=False,
 _tensor_backward.__name__ = 'backward'
 Tensor.backward = _tensor_backward
 
-# %% ../nbs/03_autograd.ipynb #15bd8e80
+# %% ../nbs/03_autograd.ipynb #a51eb39d
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
          allow_unused=None, is_grads_batched=False, materialize_grads=False):
     "The gradients of `outputs` with respect to each of `inputs` (a tuple), without accumulating into `.grad`."
@@ -361,7 +361,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         res.append(g)
     return tuple(res)
 
-# %% ../nbs/03_autograd.ipynb #ad417d8e
+# %% ../nbs/03_autograd.ipynb #68fc3fb9
 @patch_method
 def detach(self):
     "The same memory, cut off from the graph (`requires_grad=False`); shares the version counter."
@@ -407,7 +407,7 @@ def retain_grad(self):
     if self.grad_fn._retained is None: self.grad_fn._retained = {}
     self.grad_fn._retained[self.__dict__.get('_output_nr', 0)] = weakref.ref(self)
 
-# %% ../nbs/03_autograd.ipynb #139e2efd
+# %% ../nbs/03_autograd.ipynb #29afea19
 def _check_inplace(t):
     "Refuse in-place writes to leaves that require grad (and to views of them) while recording."
     if not _grad_enabled: return
@@ -466,19 +466,16 @@ def record_inplace(self, fn):
     self.__dict__.pop('_output_nr', None)
     return self
 
-# %% ../nbs/03_autograd.ipynb #dc67c430
-_plain_inplace = _T._inplace
+# %% ../nbs/03_autograd.ipynb #a7f25484
+def _record_arith_inplace(self, other, name):
+    "For `add_`, `mul_`, ...: record through the out-of-place op when the graph is involved, else None."
+    if not needs_inplace_autograd(self, other): return None
+    op = name[:-1]
+    return record_inplace(self, lambda old: getattr(old, op)(other))
 
-def _inplace(self, ufunc, other, name):
-    "In-place arithmetic: recorded through the out-of-place op when the graph is involved."
-    if needs_inplace_autograd(self, other):
-        op = name[:-1]
-        return record_inplace(self, lambda old: getattr(old, op)(other))
-    return _plain_inplace(self, ufunc, other, name)
+_T._record_inplace = _record_arith_inplace
 
-_T._inplace = _inplace
-
-# %% ../nbs/03_autograd.ipynb #222b1e47
+# %% ../nbs/03_autograd.ipynb #9f575427
 class _VariableMeta(type):
     def __instancecheck__(cls, other): return isinstance(other, Tensor)
 
@@ -493,7 +490,7 @@ class Variable(metaclass=_VariableMeta):
         if requires_grad: t.requires_grad = True
         return t
 
-# %% ../nbs/03_autograd.ipynb #cfd1bae2
+# %% ../nbs/03_autograd.ipynb #a31341cc
 class GradcheckError(RuntimeError):
     "Raised by `gradcheck` when the analytical and numerical Jacobians disagree."
 
@@ -542,7 +539,7 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
             return False
     return True
 
-# %% ../nbs/03_autograd.ipynb #059ff9c1
+# %% ../nbs/03_autograd.ipynb #278310b4
 _anomaly = False
 class detect_anomaly:
     "Context manager accepted for compatibility (tinygrad_edu's errors already name the failing node)."
