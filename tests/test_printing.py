@@ -237,3 +237,13 @@ def test_tests_can_fail():
     assert ours(t) == repr(t)
     set_printoptions(precision=3)                           # torch still at 4
     assert ours(t) != repr(t)
+
+
+def test_tensor_repr_through_the_tensor_class():
+    "The lead's `Tensor.__repr__` wiring: leaf tensors print like torch's."
+    import tinygrad_edu.tensor as T
+    for data, kw in [([1., 2.5], {}), ([[1, 2], [3, 40]], {}), ([1.5, -2e-6], dict(dtype='float64')),
+                     ([True, False], {}), (3.25, dict(requires_grad=True)), ([[0.5] * 30] * 2, dict(requires_grad=True))]:
+        ours_t = T.tensor(data, **{k: getattr(T, v) if k == 'dtype' else v for k, v in kw.items()})
+        torch_t = torch.tensor(data, **{k: getattr(torch, v) if k == 'dtype' else v for k, v in kw.items()})
+        assert repr(ours_t) == repr(torch_t)
