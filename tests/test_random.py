@@ -4,6 +4,8 @@ PyTorch's float32 `randn` for 16+ elements uses AVX2 code (on any x86-64 CPU wit
 emulate that path, so these tests expect an x86-64 CPU with AVX2 (they skip the float32 normal tests
 otherwise, where PyTorch's own numbers differ in the last bits).
 """
+import math
+
 import numpy as np
 import pytest
 import torch
@@ -267,3 +269,24 @@ def test_default_generator_used_when_none():
     R.manual_seed(21); torch.manual_seed(21)
     same(R.uniform_array((3,), np.float32, generator=None), torch.rand(3))
     assert R.manual_seed(21) is R.default_generator
+
+
+def test_same_initial_weights_as_torch_nn():
+    "nn.Linear initialises with uniform_(-bound, bound) (weight, then bias); kaiming_normal_ with normal_(0, std)."
+    torch.manual_seed(0); R.manual_seed(0)
+    lin = torch.nn.Linear(20, 30)
+    bw = math.sqrt(3.0) * (math.sqrt(2.0 / (1 + 5)) / math.sqrt(20))      # kaiming_uniform_(a=sqrt(5))
+    same(R.uniform_array((30, 20), np.float32, -bw, bw), lin.weight.detach())
+    same(R.uniform_array((30,), np.float32, -1 / math.sqrt(20), 1 / math.sqrt(20)), lin.bias.detach())
+    conv = torch.empty(16, 3, 5, 5)
+    torch.nn.init.kaiming_normal_(conv, mode='fan_out', nonlinearity='relu')
+    same(R.normal_array((16, 3, 5, 5), np.float32, 0., math.sqrt(2.0) / math.sqrt(16 * 25)), conv)
+    np.testing.assert_array_equal(R.get_rng_state(), torch.get_rng_state().numpy())
+
+
+@pytest.mark.parametrize('dt', [np.int64, np.int32, np.int16, np.int8, np.uint8, np.bool_, np.float32, np.float64, np.float16])
+def test_random_(dt):
+    g, tg = both(13)
+    tdt = torch.from_numpy(np.zeros(1, dt)).dtype
+    same(R.random_array((500,), dt, generator=g), torch.empty(500, dtype=tdt).random_(generator=tg))
+    np.testing.assert_array_equal(g.get_state(), tg.get_state().numpy())
