@@ -259,7 +259,7 @@ def test_cuda_generator_holds_a_seed():
     assert str(g.device) == 'cuda:0' and g.initial_seed() == 67280421310721
     assert g.manual_seed(5).initial_seed() == 5
     assert g.get_state().size == 16
-    with pytest.raises(NotImplementedError): R.uniform_array((2,), np.float32, generator=g)
+    with pytest.raises(RuntimeError, match="Expected a 'cpu' device type for generator but found 'cuda'"): R.uniform_array((2,), np.float32, generator=g)
     c = R.cuda_generator(0)
     R.manual_seed(9)
     assert c.initial_seed() == 9
