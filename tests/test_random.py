@@ -290,3 +290,17 @@ def test_random_(dt):
     tdt = torch.from_numpy(np.zeros(1, dt)).dtype
     same(R.random_array((500,), dt, generator=g), torch.empty(500, dtype=tdt).random_(generator=tg))
     np.testing.assert_array_equal(g.get_state(), tg.get_state().numpy())
+
+
+def test_recipes_for_the_data_layer():
+    "RandomSampler: a seed from random_() on an int64 scalar, a new Generator, randperm. DataLoader first draws a base seed too."
+    from torch.utils.data import DataLoader, RandomSampler
+    torch.manual_seed(0); R.manual_seed(0)
+    s = int(R.random_array((), np.int64))
+    assert list(RandomSampler(range(10))) == R.randperm_array(10, generator=R.Generator().manual_seed(s)).tolist()
+    torch.manual_seed(0); R.manual_seed(0)
+    batches = [b.tolist() for b in DataLoader(list(range(10)), batch_size=5, shuffle=True)]
+    R.random_array((), np.int64)                           # the loader's base seed (drawn even without shuffle)
+    s = int(R.random_array((), np.int64))
+    assert sum(batches, []) == R.randperm_array(10, generator=R.Generator().manual_seed(s)).tolist()
+    np.testing.assert_array_equal(R.get_rng_state(), torch.get_rng_state().numpy())
