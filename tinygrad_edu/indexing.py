@@ -9,7 +9,7 @@ __all__ = ['sort_result', 'topk_result', 'add_at', 'Index', 'IndexPutAcc', 'Inde
            'MaskedFill', 'MaskedFillTensor', 'masked_fill', 'MaskedSelect', 'masked_select', 'Sort', 'Topk', 'sort',
            'argsort', 'topk', 'one_hot']
 
-# %% ../nbs/04c_indexing.ipynb #28f176e4
+# %% ../nbs/04c_indexing.ipynb #d48eac86
 import builtins, collections, importlib, numbers
 import numpy as np
 from .backend import xp_of_array
@@ -19,7 +19,7 @@ from .movement import Select, Slice, Unsqueeze, Alias, SliceScatter, sum_to_size
 
 _T = importlib.import_module('tinygrad_edu.tensor')
 
-# %% ../nbs/04c_indexing.ipynb #ea0d210d
+# %% ../nbs/04c_indexing.ipynb #8e0cf6f5
 def add_at(z, idx, v):
     "In place `z[idx] += v`, adding once per occurrence of repeated indices (NumPy `add.at`, CuPy `scatter_add`)."
     if isinstance(z, np.ndarray): np.add.at(z, idx, v)
@@ -49,7 +49,7 @@ class IndexPutAcc(Function):
     @staticmethod
     def backward(ctx, gg): return Index.apply(gg, ctx.idx)
 
-# %% ../nbs/04c_indexing.ipynb #148e9075
+# %% ../nbs/04c_indexing.ipynb #0efc12c8
 def _is_int(i): return isinstance(i, numbers.Integral) and not isinstance(i, (bool, np.bool_)) or \
     isinstance(i, Tensor) and i.array.ndim == 0 and i.array.dtype.kind in 'iu'
 
@@ -73,17 +73,21 @@ def _parse_index(self, idx):
     xp = xp_of_array(self.array)
     used = builtins.sum(_dims_used(i, xp) for i in items)
     if used > self.array.ndim: raise IndexError(f"too many indices for tensor of dimension {self.array.ndim}")
-    t, d, adv = self, 0, {}
+    t, d, od, adv = self, 0, 0, {}        # d: dimension in the view t; od: in self (for error messages)
     for i in items:
         if i is None: t = Unsqueeze.apply(t, d); d += 1
-        elif i is Ellipsis: d += self.array.ndim - used
-        elif _is_int(i): t = _select(t, d, builtins.int(i))
+        elif i is Ellipsis: d += self.array.ndim - used; od += self.array.ndim - used
+        elif _is_int(i):
+            n, i = t.array.shape[d], builtins.int(i)
+            if not -n <= i < n: raise IndexError(f"index {i} is out of bounds for dimension {od} with size {n}")
+            t = _select(t, d, i); od += 1
         elif isinstance(i, slice):
             f = lambda v: v.item() if isinstance(v, Tensor) else v
-            t = _slice(t, d, f(i.start), f(i.stop), f(i.step)); d += 1
+            t = _slice(t, d, f(i.start), f(i.stop), f(i.step)); d += 1; od += 1
         else:
             a = _adv_array(i, xp); adv[d] = a
-            d += a.ndim if a.dtype == bool else 1
+            k = a.ndim if a.dtype == bool else 1
+            d += k; od += k
     if not adv: return (Alias.apply(t) if t is self else t), None
     full, k = [], 0
     while k < t.array.ndim:
@@ -106,7 +110,7 @@ def __getitem__(self, idx):
     t, adv = _parse_index(self, idx)
     return t if adv is None else Index.apply(t, adv)
 
-# %% ../nbs/04c_indexing.ipynb #f4d22bd8
+# %% ../nbs/04c_indexing.ipynb #5ceb6313
 class IndexPut(Function):
     "`x[idx] = value` (or `+=` with `accumulate`) out of place. Backward: `g` (zeroed at idx) to x, `g[idx]` to value."
     node_name = 'IndexPutBackward0'
@@ -134,7 +138,7 @@ class Copy(Function):
         xp = xp_of_array(x.array)
         return Tensor._wrap(xp.array(xp.broadcast_to(src.array, x.array.shape), dtype=x.array.dtype))
     @staticmethod
-    def backward(ctx, g): return None, sum_to_size(g, ctx.src_shape)
+    def backward(ctx, g): return g.new_zeros(g.shape), sum_to_size(g, ctx.src_shape)
 
 class Fill(Function):
     "`x.fill_(v)` out of place: the old values are forgotten, so they get no gradient."
@@ -142,11 +146,11 @@ class Fill(Function):
     @staticmethod
     def forward(ctx, x, value): return Tensor._wrap(xp_of_array(x.array).full(x.array.shape, value, x.array.dtype))
     @staticmethod
-    def backward(ctx, g): return None
+    def backward(ctx, g): return g.new_zeros(g.shape)
 
 class Zero(Fill): node_name = 'ZeroBackward0'
 
-# %% ../nbs/04c_indexing.ipynb #f55fb780
+# %% ../nbs/04c_indexing.ipynb #09939900
 def _is_tracked_view(t): return t._base is not None and t._view_fn is not None
 
 def _inplace_op(self, fn, *others):
@@ -188,7 +192,7 @@ def zero_(self):
     "Fill with zeros."
     return _inplace_op(self, lambda old: Zero.apply(Tensor._wrap(old.array) if _is_tracked_view(self) else old, 0))
 
-# %% ../nbs/04c_indexing.ipynb #40eac87f
+# %% ../nbs/04c_indexing.ipynb #34f4a572
 def _value_for_put(self, value):
     if isinstance(value, Tensor):
         if value.dtype is not self.dtype and value.array.ndim:
@@ -221,7 +225,7 @@ def index_put_(self, indices, values, accumulate=False):
 def index_put(self, indices, values, accumulate=False):
     return self.clone().index_put_(indices, values, accumulate)
 
-# %% ../nbs/04c_indexing.ipynb #c9baed51
+# %% ../nbs/04c_indexing.ipynb #f2a39deb
 def _along(index, dim):
     "The index tuple addressing `x[..., index[pos], ...]` (index along `dim`, the position itself elsewhere)."
     xp = xp_of_array(index)
@@ -252,7 +256,7 @@ def gather(input, dim, index, *, sparse_grad=False, out=None):
     return Gather.apply(input, _along(index.array, d))
 Tensor.gather = gather
 
-# %% ../nbs/04c_indexing.ipynb #aa51c24d
+# %% ../nbs/04c_indexing.ipynb #2b49cfe1
 class Scatter(Function):
     "`x.scatter(dim, index, src)` out of place (`reduce`: None, 'add' or 'multiply'). Backward: g zeroed where written; src gets g gathered."
     node_name = 'ScatterBackward0'
@@ -311,7 +315,7 @@ Tensor.scatter_ = lambda self, dim, index, src=None, *, value=None, reduce=None:
     self, lambda old: scatter(old, dim, index, src, value=value, reduce=reduce), src)
 Tensor.scatter_add_ = lambda self, dim, index, src: _inplace_op(self, lambda old: scatter_add(old, dim, index, src), src)
 
-# %% ../nbs/04c_indexing.ipynb #309f908a
+# %% ../nbs/04c_indexing.ipynb #9aac4835
 class IndexSelect(Index): node_name = 'IndexSelectBackward0'
 class Take(Index): node_name = 'TakeBackward0'
 class IndexAdd(IndexPut): node_name = 'IndexAddBackward0'
@@ -357,7 +361,7 @@ Tensor.index_add_ = lambda self, dim, index, source, *, alpha=1: _inplace_op(sel
 Tensor.index_copy_ = lambda self, dim, index, source: _inplace_op(self, lambda old: index_copy(old, dim, index, source), source)
 Tensor.index_fill_ = lambda self, dim, index, value: _inplace_op(self, lambda old: index_fill(old, dim, index, value), value)
 
-# %% ../nbs/04c_indexing.ipynb #c9352e62
+# %% ../nbs/04c_indexing.ipynb #9bb202f5
 def _check_broadcast(a, b):
     "PyTorch's error when shapes `a` and `b` do not broadcast."
     for k in range(1, 1 + builtins.min(len(a), len(b))):
@@ -389,7 +393,7 @@ def where(condition, input=None, other=None, *, out=None):
     return Where.apply(condition, *ops)
 Tensor.where = lambda self, condition, other: where(condition, self, other)
 
-# %% ../nbs/04c_indexing.ipynb #71a3f464
+# %% ../nbs/04c_indexing.ipynb #1a105c81
 class MaskedFill(Function):
     "`x.masked_fill(mask, value)`. Backward: x gets g where not masked; a tensor value gets the masked sum."
     node_name = 'MaskedFillBackward0'
@@ -407,7 +411,7 @@ class MaskedFillTensor(MaskedFill): node_name = 'MaskedFillBackward1'
 
 def masked_fill(input, mask, value):
     "`value` where `mask` (bool, broadcast to input) is true, `input` elsewhere."
-    if mask.dtype.kind != 'b': raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype.name.replace('float32', 'float')}")
+    if mask.dtype.kind != 'b': raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {_T._TYPE_NAMES[mask.dtype.name].lower()}")
     if isinstance(value, Tensor):
         if value.ndim: raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with {value.ndim} dimension(s).")
         return MaskedFillTensor.apply(input, mask, value)
@@ -433,7 +437,7 @@ def masked_select(input, mask, *, out=None):
 Tensor.masked_fill, Tensor.masked_select = masked_fill, masked_select
 Tensor.masked_fill_ = lambda self, mask, value: _inplace_op(self, lambda old: masked_fill(old, mask, value), value)
 
-# %% ../nbs/04c_indexing.ipynb #a21837b0
+# %% ../nbs/04c_indexing.ipynb #9ebe7542
 sort_result = collections.namedtuple('sort', ['values', 'indices'])
 topk_result = collections.namedtuple('topk', ['values', 'indices'])
 
@@ -479,7 +483,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
 
 Tensor.sort, Tensor.argsort, Tensor.topk = sort, argsort, topk
 
-# %% ../nbs/04c_indexing.ipynb #58d9d9d4
+# %% ../nbs/04c_indexing.ipynb #f1de0b29
 def one_hot(tensor, num_classes=-1):
     "int64 tensor of shape `(*tensor.shape, num_classes)` with a 1 at each class index."
     if tensor.dtype is not _T.int64: raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")

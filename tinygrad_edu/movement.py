@@ -13,7 +13,7 @@ __all__ = ['concat', 'concatenate', 'row_stack', 'swapaxes', 'swapdims', 'moveax
            'transpose', 't', 'squeeze', 'unsqueeze', 'narrow', 'select', 'split', 'chunk', 'unbind', 'movedim', 'clone',
            'ravel']
 
-# %% ../nbs/04b_movement.ipynb #2017c61b
+# %% ../nbs/04b_movement.ipynb #be1af082
 import builtins, importlib, math, numbers
 import numpy as np
 from .backend import xp_of_array
@@ -22,7 +22,7 @@ from .autograd import Function, no_grad, gradcheck
 
 _T = importlib.import_module('tinygrad_edu.tensor')   # the module (the package attribute `tensor` is the function)
 
-# %% ../nbs/04b_movement.ipynb #d1e09b14
+# %% ../nbs/04b_movement.ipynb #06add612
 class View(Function):
     "`x.view(shape)`: same memory, new shape. Backward: reshape the gradient back."
     node_name = 'ViewBackward0'
@@ -63,7 +63,7 @@ class Alias(Function):
     @staticmethod
     def backward(ctx, g): return g
 
-# %% ../nbs/04b_movement.ipynb #6b8b1b46
+# %% ../nbs/04b_movement.ipynb #5dc9ff65
 @patch_method
 def view(self, *shape):
     "Same memory, new shape (raises if the memory layout does not allow it)."
@@ -101,7 +101,7 @@ def flatten(self, start_dim=0, end_dim=-1):
 
 Tensor.ravel = lambda self: self.reshape(-1)
 
-# %% ../nbs/04b_movement.ipynb #0698948f
+# %% ../nbs/04b_movement.ipynb #3e7196ba
 class Permute(Function):
     "`x.permute(dims)`. Backward: permute by the inverse permutation."
     node_name = 'PermuteBackward0'
@@ -131,7 +131,7 @@ class MatrixT(Function):
     @staticmethod
     def backward(ctx, g): return g.t()
 
-# %% ../nbs/04b_movement.ipynb #30e3d531
+# %% ../nbs/04b_movement.ipynb #d97734ca
 @patch_method
 def permute(self, *dims):
     "Reorder the dimensions (a view)."
@@ -155,7 +155,7 @@ def t(self):
     if self.array.ndim > 2: raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self.array.ndim}D")
     return MatrixT.apply(self)
 
-# %% ../nbs/04b_movement.ipynb #cf375ab5
+# %% ../nbs/04b_movement.ipynb #09a4da7f
 class SumToSize(Function):
     "Sum `g` over the dimensions that broadcasting added or stretched, giving `shape`. Backward: expand."
     node_name = 'SumBackward1'
@@ -197,7 +197,7 @@ def expand(self, *sizes):
             raise RuntimeError(f"The expanded size of the tensor ({e}) must match the existing size ({s}) at non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: {list(shp)}")
     return Expand.apply(self, target)
 
-# %% ../nbs/04b_movement.ipynb #e94aeb34
+# %% ../nbs/04b_movement.ipynb #2be1e992
 class Squeeze(Function):
     "`x.squeeze()`: drop all size-1 dimensions. Backward: reshape back."
     node_name = 'SqueezeBackward0'
@@ -235,7 +235,7 @@ def unsqueeze(self, dim):
     "Insert a dimension of size 1 at `dim`."
     return Unsqueeze.apply(self, _wrap_dim(dim, self.array.ndim + 1))
 
-# %% ../nbs/04b_movement.ipynb #6f957275
+# %% ../nbs/04b_movement.ipynb #4d06254a
 class SliceScatter(Function):
     "Zeros of `shape` with `g` written at the basic index `idx` (the backward of every slicing view)."
     node_name = 'SliceScatterBackward0'
@@ -292,7 +292,7 @@ def narrow(self, dim, start, length):
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({self.array.shape[d]}).")
     return _slice(self, d, start, start + length)
 
-# %% ../nbs/04b_movement.ipynb #e0f5edd3
+# %% ../nbs/04b_movement.ipynb #ff98e30c
 class Split(Function):
     "`x.split(size, d)`: equal pieces (the last may be smaller). Backward: concatenate the gradients."
     node_name = 'SplitBackward0'
@@ -317,7 +317,7 @@ class Unbind(Function):
     @staticmethod
     def backward(ctx, *grads): return stack(grads, ctx.d)
 
-# %% ../nbs/04b_movement.ipynb #964ea79c
+# %% ../nbs/04b_movement.ipynb #bf9c44b2
 @patch_method
 def split(self, split_size_or_sections, dim=0):
     "Views of pieces of size `split_size` (the last may be smaller), or of the given `sections` sizes."
@@ -337,7 +337,7 @@ def unbind(self, dim=0):
     if self.array.ndim == 0: raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     return Unbind.apply(self, _wrap_dim(dim, self.array.ndim))
 
-# %% ../nbs/04b_movement.ipynb #06f00cde
+# %% ../nbs/04b_movement.ipynb #bf6f65b6
 class ToCopy(Function):
     "The result of `x.to(dtype/device)`. Backward: convert the gradient back."
     node_name = 'ToCopyBackward0'
@@ -350,7 +350,7 @@ class ToCopy(Function):
 
 _T._to_differentiable = lambda src, a: ToCopy.apply(src, a)
 
-# %% ../nbs/04b_movement.ipynb #214f75fe
+# %% ../nbs/04b_movement.ipynb #cad3b31b
 class Cat(Function):
     "`cat(tensors, d)`. Backward: each input gets its block of the gradient."
     node_name = 'CatBackward0'
@@ -376,7 +376,7 @@ class Cat(Function):
     def backward(ctx, g):
         out, start = [], 0
         for n in ctx.sizes:
-            if n is None: out.append(None); continue
+            if n is None: out.append(g.new_zeros(0)); continue   # a skipped legacy empty tensor
             out.append(g.narrow(ctx.d, start, n)); start += n
         return tuple(out)
 
@@ -395,7 +395,7 @@ class Stack(Function):
     @staticmethod
     def backward(ctx, g): return g.unbind(ctx.d)
 
-# %% ../nbs/04b_movement.ipynb #f7ad2cb5
+# %% ../nbs/04b_movement.ipynb #ff671244
 def cat(tensors, dim=0, *, out=None):
     "Concatenate `tensors` along the existing dimension `dim`."
     tensors = list(tensors)
@@ -419,7 +419,7 @@ def vstack(tensors):
     return cat([t.reshape(1, -1) if t.ndim < 2 else t for t in tensors], 0)
 row_stack = vstack
 
-# %% ../nbs/04b_movement.ipynb #fd5eb6d8
+# %% ../nbs/04b_movement.ipynb #8161895b
 class Flip(Function):
     "`x.flip(dims)` (a copy, as in PyTorch). Backward: flip the gradient."
     node_name = 'FlipBackward0'
@@ -453,7 +453,7 @@ class Repeat(Function):
         inter = [v for r, s in zip(ctx.reps, ctx.shp) for v in (r, s)]
         return sum_to_size(g.reshape(inter), [v for s in ctx.shp for v in (1, s)]).reshape(ctx.in_shape)
 
-# %% ../nbs/04b_movement.ipynb #9347f953
+# %% ../nbs/04b_movement.ipynb #301134fc
 @patch_method
 def flip(self, *dims):
     "Reverse the order of elements along `dims`."
@@ -497,7 +497,7 @@ def tile(input, dims): return input.tile(dims)
 def fliplr(input): return input.flip(1)
 def flipud(input): return input.flip(0)
 
-# %% ../nbs/04b_movement.ipynb #f9a8688f
+# %% ../nbs/04b_movement.ipynb #145ad5d9
 class Tril(Function):
     "`x.tril(k)`: zero above the k-th diagonal. Backward: the same mask."
     node_name = 'TrilBackward0'
@@ -562,7 +562,7 @@ class DiagCopy(Diagonal):
         ctx.args, ctx.in_shape = (offset, d1, d2), x.shape
         return Tensor._wrap(_diag_view(x.array, offset, d1, d2).copy())
 
-# %% ../nbs/04b_movement.ipynb #6d134f3c
+# %% ../nbs/04b_movement.ipynb #91a7c9b6
 def _check_2d(t, name):
     if t.array.ndim < 2: raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
 
@@ -596,7 +596,7 @@ def triu(input, diagonal=0): return input.triu(diagonal)
 def diagonal(input, offset=0, dim1=0, dim2=1): return input.diagonal(offset, dim1, dim2)
 def diag(input, diagonal=0): return input.diag(diagonal)
 
-# %% ../nbs/04b_movement.ipynb #1afdbe81
+# %% ../nbs/04b_movement.ipynb #9e399bbc
 def _pad_positions(n, left, right, mode):
     "Input positions that fill a dimension of size `n` padded by `left`, `right`."
     i = np.arange(-left, n + right)
@@ -666,7 +666,7 @@ class ConstantPadNd(Function):
         if any(l < 0 or r < 0 for l, r in ctx.pads): return SliceScatter.apply(g.contiguous(), ctx.in_shape, ctx.crop)
         return g
 
-# %% ../nbs/04b_movement.ipynb #172191ac
+# %% ../nbs/04b_movement.ipynb #1d680cab
 def pad(input, pad, mode='constant', value=None):
     "Pad the last `len(pad)//2` dims: `pad = (left_last, right_last, left_2nd_last, ...)` (as `F.pad`)."
     if len(pad) % 2: raise RuntimeError("Padding length must be divisible by 2")
@@ -683,7 +683,7 @@ def pad(input, pad, mode='constant', value=None):
             raise RuntimeError("Padding value causes wrapping around more than once.")
     return _pad_fn(mode, k).apply(input, pads, mode)
 
-# %% ../nbs/04b_movement.ipynb #0c953b7e
+# %% ../nbs/04b_movement.ipynb #c43e2c27
 def reshape(input, shape): return input.reshape(shape)
 def flatten(input, start_dim=0, end_dim=-1): return input.flatten(start_dim, end_dim)
 def unflatten(input, dim, sizes): return input.unflatten(dim, sizes)
