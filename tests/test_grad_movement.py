@@ -1,4 +1,4 @@
-"Movement and indexing ops (notebooks 04b_movement, 04c_indexing) against PyTorch: values, gradients, grad_fn names, views, errors."
+"Movement and indexing ops (notebooks 04b_movement, 04c_indexing, 04d_rearrange) against PyTorch: values, gradients, grad_fn names, views, errors."
 import types, warnings
 import numpy as np
 import pytest
@@ -7,10 +7,11 @@ import torch.nn.functional as F
 
 import tinygrad_edu.movement as M
 import tinygrad_edu.indexing as I
+import tinygrad_edu.rearrange as Rr
 from tinygrad_edu.tensor import Tensor, tensor
 from tinygrad_edu import autograd as A
 
-ours = types.SimpleNamespace(**{k: getattr(M, k) for k in M.__all__}, **{k: getattr(I, k) for k in I.__all__},
+ours = types.SimpleNamespace(**{k: getattr(mod, k) for mod in (M, Rr, I) for k in mod.__all__},
                              tensor=tensor, float32=M._T.float32, float64=M._T.float64, int64=M._T.int64)
 theirs = types.SimpleNamespace(**{k: getattr(torch, k) for k in dir(torch) if not k.startswith('_')},
                                pad=F.pad, one_hot=F.one_hot)
