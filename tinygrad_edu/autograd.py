@@ -4,17 +4,17 @@
 
 # %% auto #0
 __all__ = ['is_grad_enabled', 'no_grad', 'enable_grad', 'inference_mode', 'set_grad_enabled', 'is_inference_mode_enabled', 'Node',
-           'AccumulateGrad', 'FunctionCtx', 'Function', 'backward', 'grad', 'needs_inplace_autograd', 'CopySlices',
-           'record_inplace', 'Variable', 'GradcheckError', 'numerical_jacobian', 'analytical_jacobian', 'gradcheck',
-           'detect_anomaly', 'set_detect_anomaly', 'is_anomaly_enabled']
+           'AccumulateGrad', 'FunctionCtx', 'Function', 'backward', 'GraphPicture', 'draw_graph', 'grad',
+           'needs_inplace_autograd', 'CopySlices', 'record_inplace', 'Variable', 'GradcheckError', 'numerical_jacobian',
+           'analytical_jacobian', 'gradcheck', 'detect_anomaly', 'set_detect_anomaly', 'is_anomaly_enabled']
 
-# %% ../nbs/03_autograd.ipynb #b00b70bc
-import builtins, functools, math, weakref
+# %% ../nbs/03_autograd.ipynb #5e95b273
+import builtins, functools, importlib, math, weakref
 import numpy as np
-from . import tensor as _T
+_T = importlib.import_module('tinygrad_edu.tensor')   # the module (the package attribute `tensor` is the function)
 from .tensor import Tensor, patch_method, _bump_version, Size
 
-# %% ../nbs/03_autograd.ipynb #ba8e3b16
+# %% ../nbs/03_autograd.ipynb #85acf180
 _grad_enabled = True
 
 def is_grad_enabled():
@@ -77,7 +77,7 @@ class set_grad_enabled:
 
 def is_inference_mode_enabled(): return False
 
-# %% ../nbs/03_autograd.ipynb #1c8180a7
+# %% ../nbs/03_autograd.ipynb #166d56c2
 class Node:
     "A node of the backward graph: `next_functions` says where gradients go next."
     next_functions = ()
@@ -121,7 +121,7 @@ def _edge(t):
     if t.grad_fn is None: return (_accumulator(t), 0)
     return (t.grad_fn, t.__dict__.get('_output_nr', 0))
 
-# %% ../nbs/03_autograd.ipynb #8489b312
+# %% ../nbs/03_autograd.ipynb #61779e16
 class FunctionCtx(Node):
     "The context passed to `forward`/`backward`; it is also the graph node (`grad_fn`)."
     _saved = None
@@ -202,7 +202,7 @@ def _link(ctx, inputs, out):
             if i: o.__dict__['_output_nr'] = i
     if len(outs) > 1: ctx._output_meta = tuple((o.array.shape, o.array.dtype, o.device) if isinstance(o, Tensor) else None for o in outs)
 
-# %% ../nbs/03_autograd.ipynb #527b6542
+# %% ../nbs/03_autograd.ipynb #f1f52f89
 def _sum_grads(a, b):
     "Add two gradient contributions (out of place: either may be shared)."
     return b if a is None else a if b is None else a + b if _grad_enabled else Tensor._wrap(a.array + b.array)
@@ -301,7 +301,7 @@ def _accumulate(v, g, create_graph):
         v._grad.array += g.array
         _bump_version(v._grad)
 
-# %% ../nbs/03_autograd.ipynb #a044b9ff
+# %% ../nbs/03_autograd.ipynb #ff7e2fd1
 def _as_tuple(x): return (x,) if isinstance(x, Tensor) or x is None else tuple(x)
 
 def _root_grads(outputs, grads):
@@ -339,7 +339,69 @@ def _tensor_backward(self, gradient=None, retain_graph=None, create_graph=False,
 _tensor_backward.__name__ = 'backward'
 Tensor.backward = _tensor_backward
 
-# %% ../nbs/03_autograd.ipynb #15bd8e80
+# %% ../nbs/03_autograd.ipynb #614a84bf
+def _graph(t):
+    "Nodes reachable from `t` with their depth (longest path from the output), and the edges with gradient shapes."
+    root = t.grad_fn if t.grad_fn is not None else _accumulator(t) if t._requires_grad else None
+    if root is None: raise RuntimeError("draw_graph: the tensor does not require grad, so it has no backward graph")
+    depth, edges, order, stack = {root: 1}, [], [root], [root]
+    while stack:
+        n = stack.pop()
+        meta = getattr(n, '_input_meta', None)
+        for k, (nxt, _) in enumerate(n.next_functions):
+            if nxt is None: continue
+            edges.append((n, nxt, meta[k][0] if meta else None))
+            if depth.get(nxt, 0) < depth[n] + 1:
+                if nxt not in depth: order.append(nxt)
+                depth[nxt] = depth[n] + 1; stack.append(nxt)
+    return root, order, depth, edges
+
+def _label(n):
+    if isinstance(n, AccumulateGrad): return f"AccumulateGrad\n{tuple(n.variable.shape)}"
+    return type(n).__name__
+
+class GraphPicture:
+    "A drawn backward graph: shows inline in Jupyter; `save('g.svg')` or `save('g.png')` writes a file."
+    def __init__(self, fig): self.fig = fig
+    def save(self, path):
+        self.fig.savefig(path, bbox_inches='tight')
+        return path
+    def _repr_svg_(self):
+        import io
+        buf = io.StringIO(); self.fig.savefig(buf, format='svg', bbox_inches='tight')
+        return buf.getvalue()
+
+def draw_graph(t, path=None):
+    "Draw the backward graph that ends at tensor `t` (saved to `path` if given)."
+    import matplotlib; import matplotlib.pyplot as plt
+    root, order, depth, edges = _graph(t)
+    levels = {}
+    for n in order: levels.setdefault(depth[n], []).append(n)
+    width = builtins.max(len(v) for v in levels.values())
+    fig, ax = plt.subplots(figsize=(builtins.max(4, 2.6 * width), 1.3 * (len(levels) + 1)))
+    pos = {'out': (0.5, len(levels) + 1)}
+    for d, ns in levels.items():
+        for i, n in enumerate(ns): pos[n] = ((i + 1) / (len(ns) + 1), len(levels) + 1 - d)
+    box = lambda c: dict(boxstyle='round,pad=0.4', fc=c, ec='#555')
+    ax.text(*pos['out'], f"tensor {tuple(t.shape)}", ha='center', va='center', bbox=box('#c8e6c9'), fontsize=9)
+    arrow = dict(arrowstyle='<-', color='#666', shrinkA=14, shrinkB=14)
+    ax.annotate('', pos['out'], pos[root], arrowprops=arrow)
+    for n in order:
+        ax.text(*pos[n], _label(n), ha='center', va='center', fontsize=9,
+                bbox=box('#bbdefb' if isinstance(n, AccumulateGrad) else '#eeeeee'))
+    for a, b, shape in edges:
+        ax.annotate('', pos[a], pos[b], arrowprops=arrow)
+        if shape is not None:
+            (x0, y0), (x1, y1) = pos[a], pos[b]
+            ax.text((x0 + x1) / 2, (y0 + y1) / 2, str(tuple(shape)), fontsize=7, color='#1565c0', ha='center', va='center',
+                    bbox=dict(fc='white', ec='none', pad=0.5))
+    ax.set_xlim(0, 1); ax.set_ylim(0.4, len(levels) + 1.6); ax.axis('off')
+    plt.close(fig)
+    pic = GraphPicture(fig)
+    if path is not None: pic.save(path)
+    return pic
+
+# %% ../nbs/03_autograd.ipynb #2f6a4a8a
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
          allow_unused=None, is_grads_batched=False, materialize_grads=False):
     "The gradients of `outputs` with respect to each of `inputs` (a tuple), without accumulating into `.grad`."
@@ -356,12 +418,12 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         g = got.get(capture[_edge(t)])
         if g is None:
             if not (allow_unused or materialize_grads):
-                raise RuntimeError("One of the differentiated Tensors appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior.")
+                raise RuntimeError(f"The differentiated Tensor at index {i} appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior.")
             if materialize_grads: g = _T.zeros_like(t)
         res.append(g)
     return tuple(res)
 
-# %% ../nbs/03_autograd.ipynb #ad417d8e
+# %% ../nbs/03_autograd.ipynb #1fce11de
 @patch_method
 def detach(self):
     "The same memory, cut off from the graph (`requires_grad=False`); shares the version counter."
@@ -407,7 +469,7 @@ def retain_grad(self):
     if self.grad_fn._retained is None: self.grad_fn._retained = {}
     self.grad_fn._retained[self.__dict__.get('_output_nr', 0)] = weakref.ref(self)
 
-# %% ../nbs/03_autograd.ipynb #139e2efd
+# %% ../nbs/03_autograd.ipynb #03b8075f
 def _check_inplace(t):
     "Refuse in-place writes to leaves that require grad (and to views of them) while recording."
     if not _grad_enabled: return
@@ -466,19 +528,16 @@ def record_inplace(self, fn):
     self.__dict__.pop('_output_nr', None)
     return self
 
-# %% ../nbs/03_autograd.ipynb #dc67c430
-_plain_inplace = _T._inplace
+# %% ../nbs/03_autograd.ipynb #6394435a
+def _record_arith_inplace(self, other, name):
+    "For `add_`, `mul_`, ...: record through the out-of-place op when the graph is involved, else None."
+    if not needs_inplace_autograd(self, other): return None
+    op = name[:-1]
+    return record_inplace(self, lambda old: getattr(old, op)(other))
 
-def _inplace(self, ufunc, other, name):
-    "In-place arithmetic: recorded through the out-of-place op when the graph is involved."
-    if needs_inplace_autograd(self, other):
-        op = name[:-1]
-        return record_inplace(self, lambda old: getattr(old, op)(other))
-    return _plain_inplace(self, ufunc, other, name)
+_T._record_inplace = _record_arith_inplace
 
-_T._inplace = _inplace
-
-# %% ../nbs/03_autograd.ipynb #222b1e47
+# %% ../nbs/03_autograd.ipynb #8c4a2543
 class _VariableMeta(type):
     def __instancecheck__(cls, other): return isinstance(other, Tensor)
 
@@ -493,7 +552,7 @@ class Variable(metaclass=_VariableMeta):
         if requires_grad: t.requires_grad = True
         return t
 
-# %% ../nbs/03_autograd.ipynb #cfd1bae2
+# %% ../nbs/03_autograd.ipynb #5f3dee6c
 class GradcheckError(RuntimeError):
     "Raised by `gradcheck` when the analytical and numerical Jacobians disagree."
 
@@ -542,7 +601,7 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
             return False
     return True
 
-# %% ../nbs/03_autograd.ipynb #059ff9c1
+# %% ../nbs/03_autograd.ipynb #311c9101
 _anomaly = False
 class detect_anomaly:
     "Context manager accepted for compatibility (tinygrad_edu's errors already name the failing node)."
