@@ -9,17 +9,17 @@ __all__ = ['sort_result', 'topk_result', 'add_at', 'Index', 'IndexPutAcc', 'Inde
            'MaskedFill', 'MaskedFillTensor', 'masked_fill', 'MaskedSelect', 'masked_select', 'Sort', 'Topk', 'sort',
            'argsort', 'topk', 'one_hot']
 
-# %% ../nbs/04c_indexing.ipynb #d48eac86
+# %% ../nbs/04c_indexing.ipynb #73ad9b56
 import builtins, collections, importlib, numbers
 import numpy as np
 from .backend import xp_of_array
 from .tensor import Tensor, patch_method, _wrap_dim, _bump_version, result_type
 from .autograd import Function, no_grad, needs_inplace_autograd, record_inplace, _check_inplace
-from .movement import Select, Slice, Unsqueeze, Alias, SliceScatter, sum_to_size, _select, _slice
+from .movement import Select, Slice, Unsqueeze, Alias, SliceScatter, sum_to_size, _select, _slice, _repatch_module
 
 _T = importlib.import_module('tinygrad_edu.tensor')
 
-# %% ../nbs/04c_indexing.ipynb #8e0cf6f5
+# %% ../nbs/04c_indexing.ipynb #940eaf22
 def add_at(z, idx, v):
     "In place `z[idx] += v`, adding once per occurrence of repeated indices (NumPy `add.at`, CuPy `scatter_add`)."
     if isinstance(z, np.ndarray): np.add.at(z, idx, v)
@@ -49,7 +49,7 @@ class IndexPutAcc(Function):
     @staticmethod
     def backward(ctx, gg): return Index.apply(gg, ctx.idx)
 
-# %% ../nbs/04c_indexing.ipynb #0efc12c8
+# %% ../nbs/04c_indexing.ipynb #047ed935
 def _is_int(i): return isinstance(i, numbers.Integral) and not isinstance(i, (bool, np.bool_)) or \
     isinstance(i, Tensor) and i.array.ndim == 0 and i.array.dtype.kind in 'iu'
 
@@ -110,7 +110,7 @@ def __getitem__(self, idx):
     t, adv = _parse_index(self, idx)
     return t if adv is None else Index.apply(t, adv)
 
-# %% ../nbs/04c_indexing.ipynb #5ceb6313
+# %% ../nbs/04c_indexing.ipynb #f5474152
 class IndexPut(Function):
     "`x[idx] = value` (or `+=` with `accumulate`) out of place. Backward: `g` (zeroed at idx) to x, `g[idx]` to value."
     node_name = 'IndexPutBackward0'
@@ -150,7 +150,7 @@ class Fill(Function):
 
 class Zero(Fill): node_name = 'ZeroBackward0'
 
-# %% ../nbs/04c_indexing.ipynb #09939900
+# %% ../nbs/04c_indexing.ipynb #34e970f1
 def _is_tracked_view(t): return t._base is not None and t._view_fn is not None
 
 def _inplace_op(self, fn, *others):
@@ -192,7 +192,7 @@ def zero_(self):
     "Fill with zeros."
     return _inplace_op(self, lambda old: Zero.apply(Tensor._wrap(old.array) if _is_tracked_view(self) else old, 0))
 
-# %% ../nbs/04c_indexing.ipynb #34f4a572
+# %% ../nbs/04c_indexing.ipynb #a1fbf07f
 def _value_for_put(self, value):
     if isinstance(value, Tensor):
         if value.dtype is not self.dtype and value.array.ndim:
@@ -225,15 +225,11 @@ def index_put_(self, indices, values, accumulate=False):
 def index_put(self, indices, values, accumulate=False):
     return self.clone().index_put_(indices, values, accumulate)
 
-# %% ../nbs/04c_indexing.ipynb #f2a39deb
+# %% ../nbs/04c_indexing.ipynb #1c8b53e0
 def _along(index, dim):
     "The index tuple addressing `x[..., index[pos], ...]` (index along `dim`, the position itself elsewhere)."
     xp = xp_of_array(index)
     return tuple(index if k == dim else xp.arange(n).reshape((n,) + (1,) * (index.ndim - 1 - k)) for k, n in enumerate(index.shape))
-
-def _check_index_tensor(index, name):
-    if not isinstance(index, Tensor) or index.dtype.kind not in 'iu':
-        raise RuntimeError(f"{name}(): Expected dtype int64 for index")
 
 def _check_bounds(index, n, dim, err=RuntimeError):
     bad = index[(index >= n) | (index < -n)]
@@ -256,7 +252,7 @@ def gather(input, dim, index, *, sparse_grad=False, out=None):
     return Gather.apply(input, _along(index.array, d))
 Tensor.gather = gather
 
-# %% ../nbs/04c_indexing.ipynb #2b49cfe1
+# %% ../nbs/04c_indexing.ipynb #d4298fb1
 class Scatter(Function):
     "`x.scatter(dim, index, src)` out of place (`reduce`: None, 'add' or 'multiply'). Backward: g zeroed where written; src gets g gathered."
     node_name = 'ScatterBackward0'
@@ -315,7 +311,7 @@ Tensor.scatter_ = lambda self, dim, index, src=None, *, value=None, reduce=None:
     self, lambda old: scatter(old, dim, index, src, value=value, reduce=reduce), src)
 Tensor.scatter_add_ = lambda self, dim, index, src: _inplace_op(self, lambda old: scatter_add(old, dim, index, src), src)
 
-# %% ../nbs/04c_indexing.ipynb #9aac4835
+# %% ../nbs/04c_indexing.ipynb #734f2d0b
 class IndexSelect(Index): node_name = 'IndexSelectBackward0'
 class Take(Index): node_name = 'TakeBackward0'
 class IndexAdd(IndexPut): node_name = 'IndexAddBackward0'
@@ -361,7 +357,7 @@ Tensor.index_add_ = lambda self, dim, index, source, *, alpha=1: _inplace_op(sel
 Tensor.index_copy_ = lambda self, dim, index, source: _inplace_op(self, lambda old: index_copy(old, dim, index, source), source)
 Tensor.index_fill_ = lambda self, dim, index, value: _inplace_op(self, lambda old: index_fill(old, dim, index, value), value)
 
-# %% ../nbs/04c_indexing.ipynb #9bb202f5
+# %% ../nbs/04c_indexing.ipynb #b51013ab
 def _check_broadcast(a, b):
     "PyTorch's error when shapes `a` and `b` do not broadcast."
     for k in range(1, 1 + builtins.min(len(a), len(b))):
@@ -393,7 +389,7 @@ def where(condition, input=None, other=None, *, out=None):
     return Where.apply(condition, *ops)
 Tensor.where = lambda self, condition, other: where(condition, self, other)
 
-# %% ../nbs/04c_indexing.ipynb #1a105c81
+# %% ../nbs/04c_indexing.ipynb #9823931e
 class MaskedFill(Function):
     "`x.masked_fill(mask, value)`. Backward: x gets g where not masked; a tensor value gets the masked sum."
     node_name = 'MaskedFillBackward0'
@@ -437,7 +433,7 @@ def masked_select(input, mask, *, out=None):
 Tensor.masked_fill, Tensor.masked_select = masked_fill, masked_select
 Tensor.masked_fill_ = lambda self, mask, value: _inplace_op(self, lambda old: masked_fill(old, mask, value), value)
 
-# %% ../nbs/04c_indexing.ipynb #9ebe7542
+# %% ../nbs/04c_indexing.ipynb #5fe9bdcc
 sort_result = collections.namedtuple('sort', ['values', 'indices'])
 topk_result = collections.namedtuple('topk', ['values', 'indices'])
 
@@ -483,7 +479,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
 
 Tensor.sort, Tensor.argsort, Tensor.topk = sort, argsort, topk
 
-# %% ../nbs/04c_indexing.ipynb #f1de0b29
+# %% ../nbs/04c_indexing.ipynb #8c544a46
 def one_hot(tensor, num_classes=-1):
     "int64 tensor of shape `(*tensor.shape, num_classes)` with a 1 at each class index."
     if tensor.dtype is not _T.int64: raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
@@ -495,3 +491,7 @@ def one_hot(tensor, num_classes=-1):
     if a.size and a.max() >= num_classes: raise RuntimeError("Class values must be smaller than num_classes.")
     xp = xp_of_array(a)
     return Tensor._wrap((a[..., None] == xp.arange(num_classes)).astype(np.int64))
+
+# %% ../nbs/04c_indexing.ipynb #bef28c76
+_repatch_module(['gather', 'scatter', 'scatter_add', 'index_select', 'take', 'index_add', 'index_copy', 'index_fill',
+                 'where', 'masked_fill', 'masked_select', 'sort', 'argsort', 'topk', 'one_hot'], globals())

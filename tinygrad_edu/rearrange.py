@@ -8,15 +8,15 @@ __all__ = ['Flip', 'Roll', 'Repeat', 'flip', 'roll', 'tile', 'fliplr', 'flipud',
            'ReflectionPad3D', 'ReplicationPad1D', 'ReplicationPad2D', 'ReplicationPad3D', 'CircularPad',
            'ConstantPadNd', 'pad']
 
-# %% ../nbs/04d_rearrange.ipynb #a43f3e25
+# %% ../nbs/04d_rearrange.ipynb #ddac7824
 import builtins, numbers
 import numpy as np
 from .backend import xp_of_array
 from .tensor import Tensor, patch_method, _make_view, _wrap_dim, _shape
 from .autograd import Function
-from .movement import SliceScatter, sum_to_size
+from .movement import SliceScatter, sum_to_size, _repatch_module
 
-# %% ../nbs/04d_rearrange.ipynb #e581a5f8
+# %% ../nbs/04d_rearrange.ipynb #f34669cb
 class Flip(Function):
     "`x.flip(dims)` (a copy, as in PyTorch). Backward: flip the gradient."
     node_name = 'FlipBackward0'
@@ -50,7 +50,7 @@ class Repeat(Function):
         inter = [v for r, s in zip(ctx.reps, ctx.shp) for v in (r, s)]
         return sum_to_size(g.reshape(inter), [v for s in ctx.shp for v in (1, s)]).reshape(ctx.in_shape)
 
-# %% ../nbs/04d_rearrange.ipynb #561e1846
+# %% ../nbs/04d_rearrange.ipynb #78a5a97e
 @patch_method
 def flip(self, *dims):
     "Reverse the order of elements along `dims`."
@@ -94,7 +94,7 @@ def tile(input, dims): return input.tile(dims)
 def fliplr(input): return input.flip(1)
 def flipud(input): return input.flip(0)
 
-# %% ../nbs/04d_rearrange.ipynb #51976bc8
+# %% ../nbs/04d_rearrange.ipynb #52b33a9c
 class Tril(Function):
     "`x.tril(k)`: zero above the k-th diagonal. Backward: the same mask."
     node_name = 'TrilBackward0'
@@ -159,7 +159,7 @@ class DiagCopy(Diagonal):
         ctx.args, ctx.in_shape = (offset, d1, d2), x.shape
         return Tensor._wrap(_diag_view(x.array, offset, d1, d2).copy())
 
-# %% ../nbs/04d_rearrange.ipynb #053846b5
+# %% ../nbs/04d_rearrange.ipynb #3196e14f
 def _check_2d(t, name):
     if t.array.ndim < 2: raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
 
@@ -193,7 +193,7 @@ def triu(input, diagonal=0): return input.triu(diagonal)
 def diagonal(input, offset=0, dim1=0, dim2=1): return input.diagonal(offset, dim1, dim2)
 def diag(input, diagonal=0): return input.diag(diagonal)
 
-# %% ../nbs/04d_rearrange.ipynb #96ed7fdb
+# %% ../nbs/04d_rearrange.ipynb #cb86adfd
 def _pad_positions(n, left, right, mode):
     "Input positions that fill a dimension of size `n` padded by `left`, `right`."
     i = np.arange(-left, n + right)
@@ -263,7 +263,7 @@ class ConstantPadNd(Function):
         if any(l < 0 or r < 0 for l, r in ctx.pads): return SliceScatter.apply(g.contiguous(), ctx.in_shape, ctx.crop)
         return g
 
-# %% ../nbs/04d_rearrange.ipynb #ae5de98d
+# %% ../nbs/04d_rearrange.ipynb #0de9f814
 def pad(input, pad, mode='constant', value=None):
     "Pad the last `len(pad)//2` dims: `pad = (left_last, right_last, left_2nd_last, ...)` (as `F.pad`)."
     if len(pad) % 2: raise RuntimeError("Padding length must be divisible by 2")
@@ -279,3 +279,6 @@ def pad(input, pad, mode='constant', value=None):
         if mode == 'circular' and (l > n or r > n):
             raise RuntimeError("Padding value causes wrapping around more than once.")
     return _pad_fn(mode, k).apply(input, pads, mode)
+
+# %% ../nbs/04d_rearrange.ipynb #ba22709e
+_repatch_module(['flip', 'fliplr', 'flipud', 'roll', 'tile', 'tril', 'triu', 'diag', 'diagonal', 'pad'], globals())
