@@ -83,6 +83,9 @@ VIEWS = {
     'swapaxes': (lambda L, x: x.swapaxes(0, 1), X2), 'view_as': (lambda L, x: x.view_as(L.tensor(np.ones((4, 3)))), X2),
     'ravel': (lambda L, x: x.ravel(), X2), 'empty_view': (lambda L, x: x.view(-1, 3), np.zeros((0, 3))),
     'empty_narrow': (lambda L, x: x.narrow(1, 1, 0), X3),
+    'reshape0d': (lambda L, x: x.reshape(()), np.array([2.])), 'expand0d': (lambda L, x: x.expand(3, 2), np.array(2.)),
+    'squeeze0d': (lambda L, x: x.squeeze(), np.array(2.)), 'permute0d': (lambda L, x: x.permute(()), np.array(2.)),
+    'split_empty': (lambda L, x: x.split(2, 0), np.zeros((0, 3))), 'unbind_neg': (lambda L, x: x.unbind(-1), X3),
 }
 INDEX = {
     'int': (lambda L, x: x[0], X3), 'neg_slice': (lambda L, x: x[-1, 1:], X3), 'step': (lambda L, x: x[:, ::2], X3),
@@ -94,6 +97,9 @@ INDEX = {
     'mask_lead': (lambda L, x: x[L.tensor(np.array([[True, False, True], [False, True, True]]))], X3),
     'adv_after_none': (lambda L, x: x[None, [0, 1]], X3), 'ell_list': (lambda L, x: x[..., [1, 1]], X3), 'empty_list': (lambda L, x: x[[]], X2),
     'neg_tensor_idx': (lambda L, x: x[L.tensor(np.array([-1, 0]))], X2),
+    'none0d': (lambda L, x: x[None], np.array(2.)), 'empty_tuple0d': (lambda L, x: x[()], np.array(2.)), 'ell0d': (lambda L, x: x[...], np.array(2.)),
+    'mask_empty': (lambda L, x: x[L.tensor(np.zeros((3, 4), bool))], X2), 'slice_empty': (lambda L, x: x[2:1], X2),
+    'slice_big': (lambda L, x: x[-10:10], X2), 'mask0d_list': (lambda L, x: x[[True, False, True]], X2),
 }
 def _ix(L, a): return L.tensor(np.array(a))
 OPS = {
@@ -197,6 +203,8 @@ X34 = np.arange(12.).reshape(3, 4) / 7
     "a = x.clone(); a.scatter_(1, L.tensor(np.array([[0], [1], [2]])), 0.)", "a = x.clone(); a.fill_(1.)", "a = x.clone(); a.zero_()",
     "a = x.clone(); a[1].zero_()", "a = x.clone(); a.index_fill_(1, L.tensor(np.array([0])), 1.)", "a = x.clone(); a.t()[1].fill_(2.)",
     "a = x.clone(); a[:, 1] = a[:, 1].flip(0)", "a = x.clone(); b = a[1]; b[2:] = 3.; a = a.view(12)",
+    "a = x.clone(); a.index_put_((L.tensor(np.array([0, 0, 2])),), L.tensor(np.ones(4)), accumulate=True)",
+    "a = x.clone(); a[..., [1, 1]] = 0.", "a = x.clone(); a[1, [0, 3]] = -1.", "a = x.clone(); a.diagonal().zero_()",
 ])
 def test_inplace_through_autograd(code):
     _grads(code, X34)
@@ -207,6 +215,14 @@ def test_inplace_through_autograd(code):
                                   "a = x.clone(); a.masked_fill_(L.tensor(X34 > .5), w[0])"])
 def test_inplace_value_gets_grad(code):
     _grads(code, X34, w=np.linspace(1, 2, 5) if 'w[3]' not in code else np.linspace(1, 2, 16).reshape(4, 4))
+
+def test_write_into_buffer_makes_it_part_of_the_graph():
+    for lib, mk in ((theirs, lambda v: torch.tensor(v, requires_grad=True)), (ours, lambda v: tensor(v).requires_grad_())):
+        w = mk(np.array([1., 2., 3., 4.]))
+        buf = lib.tensor(np.zeros((3, 4))); buf[1] = w
+        assert _name(buf) == 'CopySlices' and buf.requires_grad
+        buf.backward(lib.tensor(np.arange(12.).reshape(3, 4)))
+        assert w.grad.tolist() == [4., 5., 6., 7.]
 
 def test_copyslices_graph_matches_torch():
     onext, tnext = _grads("a = x.clone(); a[0] = 0.", X34)
