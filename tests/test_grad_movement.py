@@ -176,6 +176,14 @@ def test_seed_000_views():
     assert z.shape == (3, 5) and x[0, 0].item() == 1. and z[2, 4].item() == 15.
     cp = x.clone().view(15); cp[0] = -1.
     assert x[0, 0].item() == 1. and cp._base is not None and cp._base is not x
+    y = x[0, :]; y += 1                          # §1.2.2: indexing results share memory
+    assert x[0].tolist() == [2., 3., 4., 5., 6.]
+
+def test_write_into_expanded_view_raises_like_torch():
+    for lib in (theirs, ours):
+        e = lib.tensor(np.zeros((3, 1))).expand(3, 4)
+        with pytest.raises(RuntimeError, match='more than one element of the written-to tensor'): e[0] = 1.
+        with pytest.raises(RuntimeError, match='more than one element of the written-to tensor'): e.copy_(lib.tensor(np.ones(4)))
 
 # ---- in-place ops through autograd -----------------------------------------------------------
 def _grads(code, x0, **extra):

@@ -9,7 +9,7 @@ __all__ = ['sort_result', 'topk_result', 'add_at', 'Index', 'IndexPutAcc', 'Inde
            'MaskedFill', 'MaskedFillTensor', 'masked_fill', 'MaskedSelect', 'masked_select', 'Sort', 'Topk', 'sort',
            'argsort', 'topk', 'one_hot']
 
-# %% ../nbs/04c_indexing.ipynb #73ad9b56
+# %% ../nbs/04c_indexing.ipynb #5aba1b17
 import builtins, collections, importlib, numbers
 import numpy as np
 from .backend import xp_of_array
@@ -19,7 +19,7 @@ from .movement import Select, Slice, Unsqueeze, Alias, SliceScatter, sum_to_size
 
 _T = importlib.import_module('tinygrad_edu.tensor')
 
-# %% ../nbs/04c_indexing.ipynb #940eaf22
+# %% ../nbs/04c_indexing.ipynb #4f8cc706
 def add_at(z, idx, v):
     "In place `z[idx] += v`, adding once per occurrence of repeated indices (NumPy `add.at`, CuPy `scatter_add`)."
     if isinstance(z, np.ndarray): np.add.at(z, idx, v)
@@ -49,7 +49,7 @@ class IndexPutAcc(Function):
     @staticmethod
     def backward(ctx, gg): return Index.apply(gg, ctx.idx)
 
-# %% ../nbs/04c_indexing.ipynb #047ed935
+# %% ../nbs/04c_indexing.ipynb #488b6cad
 def _is_int(i): return isinstance(i, numbers.Integral) and not isinstance(i, (bool, np.bool_)) or \
     isinstance(i, Tensor) and i.array.ndim == 0 and i.array.dtype.kind in 'iu'
 
@@ -110,7 +110,7 @@ def __getitem__(self, idx):
     t, adv = _parse_index(self, idx)
     return t if adv is None else Index.apply(t, adv)
 
-# %% ../nbs/04c_indexing.ipynb #f5474152
+# %% ../nbs/04c_indexing.ipynb #981b2025
 class IndexPut(Function):
     "`x[idx] = value` (or `+=` with `accumulate`) out of place. Backward: `g` (zeroed at idx) to x, `g[idx]` to value."
     node_name = 'IndexPutBackward0'
@@ -150,11 +150,17 @@ class Fill(Function):
 
 class Zero(Fill): node_name = 'ZeroBackward0'
 
-# %% ../nbs/04c_indexing.ipynb #34e970f1
+# %% ../nbs/04c_indexing.ipynb #592a07dc
 def _is_tracked_view(t): return t._base is not None and t._view_fn is not None
+
+def _check_writable(t):
+    "An expanded view has several elements on one memory cell: PyTorch refuses to write into it."
+    if not t.array.flags.writeable:
+        raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the tensor before performing the operation.")
 
 def _inplace_op(self, fn, *others):
     "`self <- fn(self)`: through `record_inplace` when the graph is involved, else written straight into memory."
+    _check_writable(self)
     if needs_inplace_autograd(self, *others): return record_inplace(self, fn)
     _check_inplace(self)
     with no_grad(): r = fn(self)
@@ -192,7 +198,7 @@ def zero_(self):
     "Fill with zeros."
     return _inplace_op(self, lambda old: Zero.apply(Tensor._wrap(old.array) if _is_tracked_view(self) else old, 0))
 
-# %% ../nbs/04c_indexing.ipynb #a1fbf07f
+# %% ../nbs/04c_indexing.ipynb #da220331
 def _value_for_put(self, value):
     if isinstance(value, Tensor):
         if value.dtype is not self.dtype and value.array.ndim:
@@ -205,6 +211,7 @@ def __setitem__(self, idx, value):
     value = _value_for_put(self, value)
     if not needs_inplace_autograd(self, value):
         with no_grad(): t, adv = _parse_index(self, idx)
+        _check_writable(t)
         v = value.to(self.dtype).array if isinstance(value, Tensor) else value
         t.array[adv if adv is not None else ...] = v
         _bump_version(self)
@@ -225,7 +232,7 @@ def index_put_(self, indices, values, accumulate=False):
 def index_put(self, indices, values, accumulate=False):
     return self.clone().index_put_(indices, values, accumulate)
 
-# %% ../nbs/04c_indexing.ipynb #1c8b53e0
+# %% ../nbs/04c_indexing.ipynb #3bf5edb3
 def _along(index, dim):
     "The index tuple addressing `x[..., index[pos], ...]` (index along `dim`, the position itself elsewhere)."
     xp = xp_of_array(index)
@@ -252,7 +259,7 @@ def gather(input, dim, index, *, sparse_grad=False, out=None):
     return Gather.apply(input, _along(index.array, d))
 Tensor.gather = gather
 
-# %% ../nbs/04c_indexing.ipynb #d4298fb1
+# %% ../nbs/04c_indexing.ipynb #40f82d79
 class Scatter(Function):
     "`x.scatter(dim, index, src)` out of place (`reduce`: None, 'add' or 'multiply'). Backward: g zeroed where written; src gets g gathered."
     node_name = 'ScatterBackward0'
@@ -311,7 +318,7 @@ Tensor.scatter_ = lambda self, dim, index, src=None, *, value=None, reduce=None:
     self, lambda old: scatter(old, dim, index, src, value=value, reduce=reduce), src)
 Tensor.scatter_add_ = lambda self, dim, index, src: _inplace_op(self, lambda old: scatter_add(old, dim, index, src), src)
 
-# %% ../nbs/04c_indexing.ipynb #734f2d0b
+# %% ../nbs/04c_indexing.ipynb #c5d742a3
 class IndexSelect(Index): node_name = 'IndexSelectBackward0'
 class Take(Index): node_name = 'TakeBackward0'
 class IndexAdd(IndexPut): node_name = 'IndexAddBackward0'
@@ -357,7 +364,7 @@ Tensor.index_add_ = lambda self, dim, index, source, *, alpha=1: _inplace_op(sel
 Tensor.index_copy_ = lambda self, dim, index, source: _inplace_op(self, lambda old: index_copy(old, dim, index, source), source)
 Tensor.index_fill_ = lambda self, dim, index, value: _inplace_op(self, lambda old: index_fill(old, dim, index, value), value)
 
-# %% ../nbs/04c_indexing.ipynb #b51013ab
+# %% ../nbs/04c_indexing.ipynb #97ab1af2
 def _check_broadcast(a, b):
     "PyTorch's error when shapes `a` and `b` do not broadcast."
     for k in range(1, 1 + builtins.min(len(a), len(b))):
@@ -389,7 +396,7 @@ def where(condition, input=None, other=None, *, out=None):
     return Where.apply(condition, *ops)
 Tensor.where = lambda self, condition, other: where(condition, self, other)
 
-# %% ../nbs/04c_indexing.ipynb #9823931e
+# %% ../nbs/04c_indexing.ipynb #577123fb
 class MaskedFill(Function):
     "`x.masked_fill(mask, value)`. Backward: x gets g where not masked; a tensor value gets the masked sum."
     node_name = 'MaskedFillBackward0'
@@ -433,7 +440,7 @@ def masked_select(input, mask, *, out=None):
 Tensor.masked_fill, Tensor.masked_select = masked_fill, masked_select
 Tensor.masked_fill_ = lambda self, mask, value: _inplace_op(self, lambda old: masked_fill(old, mask, value), value)
 
-# %% ../nbs/04c_indexing.ipynb #5fe9bdcc
+# %% ../nbs/04c_indexing.ipynb #c047f161
 sort_result = collections.namedtuple('sort', ['values', 'indices'])
 topk_result = collections.namedtuple('topk', ['values', 'indices'])
 
@@ -479,7 +486,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
 
 Tensor.sort, Tensor.argsort, Tensor.topk = sort, argsort, topk
 
-# %% ../nbs/04c_indexing.ipynb #8c544a46
+# %% ../nbs/04c_indexing.ipynb #e8e0479c
 def one_hot(tensor, num_classes=-1):
     "int64 tensor of shape `(*tensor.shape, num_classes)` with a 1 at each class index."
     if tensor.dtype is not _T.int64: raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
@@ -492,6 +499,6 @@ def one_hot(tensor, num_classes=-1):
     xp = xp_of_array(a)
     return Tensor._wrap((a[..., None] == xp.arange(num_classes)).astype(np.int64))
 
-# %% ../nbs/04c_indexing.ipynb #bef28c76
+# %% ../nbs/04c_indexing.ipynb #686dbcf7
 _repatch_module(['gather', 'scatter', 'scatter_add', 'index_select', 'take', 'index_add', 'index_copy', 'index_fill',
                  'where', 'masked_fill', 'masked_select', 'sort', 'argsort', 'topk', 'one_hot'], globals())
