@@ -317,3 +317,16 @@ def test_double_backward_through_views():
     y = x[[0, 2, 2]].view(3, 1).expand(3, 2)
     g, = A.grad(y, x, tensor(np.ones((3, 2))).requires_grad_(), create_graph=True)
     assert g.tolist() == [2., 0., 4.] and g.requires_grad
+
+def test_saved_mask_modified_in_place_raises_like_torch():
+    for lib, mk in ((theirs, lambda v: torch.tensor(v, requires_grad=True)), (ours, lambda v: tensor(v).requires_grad_())):
+        x, c = mk(np.ones(3)), lib.tensor(np.array([True, False, True]))
+        y = lib.where(c, x, 0.); c[0] = False
+        with pytest.raises(RuntimeError, match='modified by an inplace operation'): y.backward(lib.tensor(np.ones(3)))
+
+def test_index_tensor_changed_after_indexing_keeps_gradient_right():
+    x = tensor(np.arange(4.)).requires_grad_()
+    i = tensor(np.array([0, 0, 3]))
+    y = x[i]; i[0] = 1                           # PyTorch would raise; we saved a copy of the indices
+    y.backward(tensor(np.ones(3)))
+    assert x.grad.tolist() == [2., 0., 0., 1.]

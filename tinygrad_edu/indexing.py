@@ -9,7 +9,7 @@ __all__ = ['sort_result', 'topk_result', 'add_at', 'Index', 'IndexPutAcc', 'Inde
            'MaskedFill', 'MaskedFillTensor', 'masked_fill', 'MaskedSelect', 'masked_select', 'Sort', 'Topk', 'sort',
            'argsort', 'topk', 'one_hot']
 
-# %% ../nbs/04c_indexing.ipynb #5aba1b17
+# %% ../nbs/04c_indexing.ipynb #4e710289
 import builtins, collections, importlib, numbers
 import numpy as np
 from .backend import xp_of_array
@@ -19,7 +19,7 @@ from .movement import Select, Slice, Unsqueeze, Alias, SliceScatter, sum_to_size
 
 _T = importlib.import_module('tinygrad_edu.tensor')
 
-# %% ../nbs/04c_indexing.ipynb #4f8cc706
+# %% ../nbs/04c_indexing.ipynb #a6da3d66
 def add_at(z, idx, v):
     "In place `z[idx] += v`, adding once per occurrence of repeated indices (NumPy `add.at`, CuPy `scatter_add`)."
     if isinstance(z, np.ndarray): np.add.at(z, idx, v)
@@ -49,13 +49,14 @@ class IndexPutAcc(Function):
     @staticmethod
     def backward(ctx, gg): return Index.apply(gg, ctx.idx)
 
-# %% ../nbs/04c_indexing.ipynb #488b6cad
+# %% ../nbs/04c_indexing.ipynb #e5ebb0c1
 def _is_int(i): return isinstance(i, numbers.Integral) and not isinstance(i, (bool, np.bool_)) or \
     isinstance(i, Tensor) and i.array.ndim == 0 and i.array.dtype.kind in 'iu'
 
 def _adv_array(i, xp):
     "An advanced index item as an array (bool masks stay bool; uint8 masks are read as bool, like PyTorch)."
     a = _T._index_array(i, xp)
+    if isinstance(i, Tensor): a = a.copy()      # backward must not see later in-place changes of the index tensor
     if not hasattr(a, 'dtype'): a = xp.asarray(a)
     if a.dtype == np.uint8: a = a.astype(bool)
     if a.dtype.kind not in 'iub': raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
@@ -110,7 +111,7 @@ def __getitem__(self, idx):
     t, adv = _parse_index(self, idx)
     return t if adv is None else Index.apply(t, adv)
 
-# %% ../nbs/04c_indexing.ipynb #981b2025
+# %% ../nbs/04c_indexing.ipynb #cb085a58
 class IndexPut(Function):
     "`x[idx] = value` (or `+=` with `accumulate`) out of place. Backward: `g` (zeroed at idx) to x, `g[idx]` to value."
     node_name = 'IndexPutBackward0'
@@ -150,7 +151,7 @@ class Fill(Function):
 
 class Zero(Fill): node_name = 'ZeroBackward0'
 
-# %% ../nbs/04c_indexing.ipynb #592a07dc
+# %% ../nbs/04c_indexing.ipynb #dcf98a71
 def _is_tracked_view(t): return t._base is not None and t._view_fn is not None
 
 def _check_writable(t):
@@ -198,7 +199,7 @@ def zero_(self):
     "Fill with zeros."
     return _inplace_op(self, lambda old: Zero.apply(Tensor._wrap(old.array) if _is_tracked_view(self) else old, 0))
 
-# %% ../nbs/04c_indexing.ipynb #da220331
+# %% ../nbs/04c_indexing.ipynb #ffd9a933
 def _value_for_put(self, value):
     if isinstance(value, Tensor):
         if value.dtype is not self.dtype and value.array.ndim:
@@ -232,10 +233,11 @@ def index_put_(self, indices, values, accumulate=False):
 def index_put(self, indices, values, accumulate=False):
     return self.clone().index_put_(indices, values, accumulate)
 
-# %% ../nbs/04c_indexing.ipynb #3bf5edb3
+# %% ../nbs/04c_indexing.ipynb #76e0185e
 def _along(index, dim):
     "The index tuple addressing `x[..., index[pos], ...]` (index along `dim`, the position itself elsewhere)."
     xp = xp_of_array(index)
+    index = index.copy()                        # kept for backward: independent of the caller's index tensor
     return tuple(index if k == dim else xp.arange(n).reshape((n,) + (1,) * (index.ndim - 1 - k)) for k, n in enumerate(index.shape))
 
 def _check_bounds(index, n, dim, err=RuntimeError):
@@ -259,7 +261,7 @@ def gather(input, dim, index, *, sparse_grad=False, out=None):
     return Gather.apply(input, _along(index.array, d))
 Tensor.gather = gather
 
-# %% ../nbs/04c_indexing.ipynb #40f82d79
+# %% ../nbs/04c_indexing.ipynb #a7f2f02d
 class Scatter(Function):
     "`x.scatter(dim, index, src)` out of place (`reduce`: None, 'add' or 'multiply'). Backward: g zeroed where written; src gets g gathered."
     node_name = 'ScatterBackward0'
@@ -318,7 +320,7 @@ Tensor.scatter_ = lambda self, dim, index, src=None, *, value=None, reduce=None:
     self, lambda old: scatter(old, dim, index, src, value=value, reduce=reduce), src)
 Tensor.scatter_add_ = lambda self, dim, index, src: _inplace_op(self, lambda old: scatter_add(old, dim, index, src), src)
 
-# %% ../nbs/04c_indexing.ipynb #c5d742a3
+# %% ../nbs/04c_indexing.ipynb #c4718bbb
 class IndexSelect(Index): node_name = 'IndexSelectBackward0'
 class Take(Index): node_name = 'TakeBackward0'
 class IndexAdd(IndexPut): node_name = 'IndexAddBackward0'
@@ -364,7 +366,7 @@ Tensor.index_add_ = lambda self, dim, index, source, *, alpha=1: _inplace_op(sel
 Tensor.index_copy_ = lambda self, dim, index, source: _inplace_op(self, lambda old: index_copy(old, dim, index, source), source)
 Tensor.index_fill_ = lambda self, dim, index, value: _inplace_op(self, lambda old: index_fill(old, dim, index, value), value)
 
-# %% ../nbs/04c_indexing.ipynb #97ab1af2
+# %% ../nbs/04c_indexing.ipynb #dc960399
 def _check_broadcast(a, b):
     "PyTorch's error when shapes `a` and `b` do not broadcast."
     for k in range(1, 1 + builtins.min(len(a), len(b))):
@@ -376,12 +378,14 @@ class Where(Function):
     node_name = 'WhereBackward0'
     @staticmethod
     def forward(ctx, cond, x, y):
-        ctx.c, ctx.shapes = cond, (x.shape, y.shape)
+        ctx.save_for_backward(cond)             # version-checked: changing cond in place later makes backward raise
+        ctx.shapes = (x.shape, y.shape)
         return Tensor._wrap(xp_of_array(x.array).where(cond.array, x.array, y.array))
     @staticmethod
     def backward(ctx, g):
+        c, = ctx.saved_tensors
         z = g.new_zeros(())
-        return None, sum_to_size(where(ctx.c, g, z), ctx.shapes[0]), sum_to_size(where(ctx.c, z, g), ctx.shapes[1])
+        return None, sum_to_size(where(c, g, z), ctx.shapes[0]), sum_to_size(where(c, z, g), ctx.shapes[1])
 
 def where(condition, input=None, other=None, *, out=None):
     "Elements of `input` where `condition` is true, of `other` elsewhere (broadcast); with one argument, `nonzero(as_tuple=True)`."
@@ -396,19 +400,21 @@ def where(condition, input=None, other=None, *, out=None):
     return Where.apply(condition, *ops)
 Tensor.where = lambda self, condition, other: where(condition, self, other)
 
-# %% ../nbs/04c_indexing.ipynb #577123fb
+# %% ../nbs/04c_indexing.ipynb #bcd5843b
 class MaskedFill(Function):
     "`x.masked_fill(mask, value)`. Backward: x gets g where not masked; a tensor value gets the masked sum."
     node_name = 'MaskedFillBackward0'
     @staticmethod
     def forward(ctx, x, mask, value):
-        ctx.mask, ctx.x_shape = mask, x.shape
+        ctx.save_for_backward(mask)
+        ctx.x_shape = x.shape
         v = value.array if isinstance(value, Tensor) else value
         return Tensor._wrap(xp_of_array(x.array).where(mask.array, xp_of_array(x.array).asarray(v, x.array.dtype), x.array))
     @staticmethod
     def backward(ctx, g):
+        mask, = ctx.saved_tensors
         z = g.new_zeros(())
-        return sum_to_size(where(ctx.mask, z, g), ctx.x_shape), None, sum_to_size(where(ctx.mask, g, z), ())
+        return sum_to_size(where(mask, z, g), ctx.x_shape), None, sum_to_size(where(mask, g, z), ())
 
 class MaskedFillTensor(MaskedFill): node_name = 'MaskedFillBackward1'
 
@@ -440,7 +446,7 @@ def masked_select(input, mask, *, out=None):
 Tensor.masked_fill, Tensor.masked_select = masked_fill, masked_select
 Tensor.masked_fill_ = lambda self, mask, value: _inplace_op(self, lambda old: masked_fill(old, mask, value), value)
 
-# %% ../nbs/04c_indexing.ipynb #c047f161
+# %% ../nbs/04c_indexing.ipynb #b25fac45
 sort_result = collections.namedtuple('sort', ['values', 'indices'])
 topk_result = collections.namedtuple('topk', ['values', 'indices'])
 
@@ -486,7 +492,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
 
 Tensor.sort, Tensor.argsort, Tensor.topk = sort, argsort, topk
 
-# %% ../nbs/04c_indexing.ipynb #e8e0479c
+# %% ../nbs/04c_indexing.ipynb #34f42b02
 def one_hot(tensor, num_classes=-1):
     "int64 tensor of shape `(*tensor.shape, num_classes)` with a 1 at each class index."
     if tensor.dtype is not _T.int64: raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
@@ -499,6 +505,6 @@ def one_hot(tensor, num_classes=-1):
     xp = xp_of_array(a)
     return Tensor._wrap((a[..., None] == xp.arange(num_classes)).astype(np.int64))
 
-# %% ../nbs/04c_indexing.ipynb #686dbcf7
+# %% ../nbs/04c_indexing.ipynb #a2bacf3d
 _repatch_module(['gather', 'scatter', 'scatter_add', 'index_select', 'take', 'index_add', 'index_copy', 'index_fill',
                  'where', 'masked_fill', 'masked_select', 'sort', 'argsort', 'topk', 'one_hot'], globals())
