@@ -304,3 +304,11 @@ def test_recipes_for_the_data_layer():
     s = int(R.random_array((), np.int64))
     assert sum(batches, []) == R.randperm_array(10, generator=R.Generator().manual_seed(s)).tolist()
     np.testing.assert_array_equal(R.get_rng_state(), torch.get_rng_state().numpy())
+
+
+@pytest.mark.parametrize('n', [3, 8, 20])
+def test_recipe_complex(n):
+    "Complex rand/randn fill the (n, 2) float view: randn with std sqrt(1/2), so that E|z|^2 = 1."
+    torch.manual_seed(0); R.manual_seed(0)
+    same(R.normal_array((n, 2), np.float32, 0., math.sqrt(0.5)).view(np.complex64).ravel(), torch.randn(n, dtype=torch.complex64))
+    same(R.uniform_array((n, 2), np.float64).view(np.complex128).ravel(), torch.rand(n, dtype=torch.complex128))
