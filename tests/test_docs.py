@@ -84,6 +84,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         return super().translate_path('/' + path[len(self.prefix):])
     def log_message(self, *a): pass
 
+_MATHJAX_DONE = "() => new Promise(r => window.MathJax && MathJax.Hub ? MathJax.Hub.Queue(() => r(1)) : r(0))"
 _COLLECT = """() => ({
   ids: [...document.querySelectorAll('[id]')].map(e => e.id).concat([...document.querySelectorAll('a[name]')].map(e => e.name)),
   links: [...document.querySelectorAll('a[href]')].map(a => a.href),
@@ -124,6 +125,7 @@ def test_site_in_browser(site):
                 current['p'] = rel
                 desk.set_viewport_size(DESKTOP)
                 desk.goto(base + rel, wait_until='load')
+                desk.evaluate(_MATHJAX_DONE)
                 seen[rel] = info = desk.evaluate(_COLLECT)
                 for img in info['imgs']:
                     if not img['ok']: problems.append(f'{rel}: image does not load: {img["src"][:80]}')
