@@ -20,6 +20,11 @@ from . import random, autograd
 from .printing import set_printoptions, get_printoptions, printoptions
 from .random import Generator, default_generator
 from .autograd import no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inference_mode
+from .broadcasting import *   # 02: arithmetic, comparisons (opsa)
+from .pointwise import *
+from .reductions import *
+from .products import *
+from .indexing import *
 
 float, double, half, cfloat, cdouble = float32, float64, float16, complex64, complex128
 long, int, short, bool = int64, int32, int16, bool_
