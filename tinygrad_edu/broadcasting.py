@@ -10,14 +10,14 @@ __all__ = ['multiply', 'subtract', 'divide', 'negative', 'absolute', 'greater', 
            'logical_not', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'equal', 'isclose', 'allclose', 'isnan', 'isinf',
            'isfinite']
 
-# %% ../nbs/02_broadcasting.ipynb #6e815946
+# %% ../nbs/02_broadcasting.ipynb #72345d44
 import builtins, math, numbers, warnings
 import numpy as np
 from .backend import xp_of_array
 from .tensor import (Tensor, Size, patch_method, result_type, can_cast, promote_types, get_default_dtype,
                                  bool_, int64, float32, float64, _TYPE_NAMES, _wrap_dim, tensor)
 
-# %% ../nbs/02_broadcasting.ipynb #857e503d
+# %% ../nbs/02_broadcasting.ipynb #49d7b82d
 def _broadcast_pair(a, b):
     "The broadcast shape of shapes `a` and `b` (PyTorch's error names both sizes and the dimension)."
     if a == b: return tuple(a)
@@ -32,16 +32,17 @@ def _broadcast_pair(a, b):
 
 def broadcast_shapes(*shapes):
     "The shape that tensors of `shapes` broadcast to, as a `Size`."
-    out = ()
+    shapes = [(s,) if isinstance(s, numbers.Integral) else tuple(s) for s in shapes]
+    out = (1,) * builtins.max([len(s) for s in shapes] + [0])
     for i, s in enumerate(shapes):
-        s = (s,) if isinstance(s, numbers.Integral) else tuple(s)
-        try: out = _broadcast_pair(out, s)
-        except RuntimeError:
-            raise RuntimeError(f"Attempting to broadcast a dimension of length {s[-1]} at -1! Mismatching argument at index {i} "
-                               f"had {s}; but expected shape should be broadcastable to {list(out)}") from None
+        for k in range(1, builtins.min(len(s), len(out)) + 1):
+            if s[-k] != out[-k] and s[-k] != 1 and out[-k] != 1:
+                raise RuntimeError(f"Attempting to broadcast a dimension of length {s[-k]} at {-k}! Mismatching argument at index {i} "
+                                   f"had {s}; but expected shape should be broadcastable to {list(out)}")
+        out = _broadcast_pair(out, s)
     return Size(out)
 
-# %% ../nbs/02_broadcasting.ipynb #b518d95d
+# %% ../nbs/02_broadcasting.ipynb #88c69d40
 def broadcast_to(input, size):
     "A view of `input` expanded to `size` (stride 0 along repeated dimensions)."
     return input.expand(size)
@@ -53,7 +54,7 @@ def broadcast_tensors(*tensors):
     for t in tensors: shape = _broadcast_pair(shape, t.shape)
     return tuple(t.expand(shape) for t in tensors)
 
-# %% ../nbs/02_broadcasting.ipynb #866b6861
+# %% ../nbs/02_broadcasting.ipynb #11c10829
 def _dtype2(x, y):
     "result_type(x, y), with a fast path for the common cases."
     if isinstance(x, Tensor):
@@ -95,7 +96,7 @@ def _binary(fn, x, y, dt=None, out_dtype=None):
     if out_dtype is not None and r.dtype != out_dtype.np: r = r.astype(out_dtype.np)
     return Tensor._wrap(r if isinstance(r, np.ndarray) or not isinstance(r, np.generic) else np.asarray(r))
 
-# %% ../nbs/02_broadcasting.ipynb #2de81198
+# %% ../nbs/02_broadcasting.ipynb #595d0725
 def _out(r, out):
     "Copy result `r` into `out` (if given) like PyTorch, and return what PyTorch returns."
     if out is None: return r
@@ -109,13 +110,20 @@ def _out(r, out):
     out._ver += 1
     return out
 
-# %% ../nbs/02_broadcasting.ipynb #7dfced1a
+# %% ../nbs/02_broadcasting.ipynb #a7070f6e
 def _xp(x, y=None):
     return xp_of_array(x.array if isinstance(x, Tensor) else y.array)
 
+def _is_bool(x): return isinstance(x, builtins.bool) or isinstance(x, Tensor) and x.dtype is bool_
+
 def _check_bool_sub(x, y):
-    if isinstance(x, Tensor) and x.dtype is bool_ and (isinstance(y, builtins.bool) or isinstance(y, Tensor) and y.dtype is bool_):
+    if _is_bool(x) and _is_bool(y) and isinstance(x, Tensor) and isinstance(y, Tensor):
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.")
+    if _is_bool(x) or _is_bool(y):
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+
+def _no_bool(dt, name):
+    if dt is bool_: raise NotImplementedError(f'"{name}" not implemented for \'Bool\'')
 
 def _add(x, y): return _binary(_xp(x, y).add, x, y)
 def _sub(x, y): _check_bool_sub(x, y); return _binary(_xp(x, y).subtract, x, y)
@@ -133,30 +141,33 @@ def _int_zero_check(dt, y):
 def _div(x, y, rounding_mode=None):
     if rounding_mode is None: return _true_div(x, y)
     dt, xp = _dtype2(x, y), _xp(x, y)
-    _int_zero_check(dt, y)
+    _no_bool(dt, 'div_' + rounding_mode + '_cpu'); _int_zero_check(dt, y)
     if rounding_mode == 'floor': return _binary(xp.floor_divide, x, y, dt)
     if rounding_mode != 'trunc': raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
     if dt.kind in 'iu': return _binary(lambda a, b: (xp.abs(a) // xp.abs(b)) * xp.sign(a) * xp.sign(b), x, y, dt)
     return _binary(lambda a, b: xp.trunc(a / b), x, y, dt)
 
 def _remainder(x, y):
-    dt = _dtype2(x, y); _int_zero_check(dt, y)
+    dt = _dtype2(x, y); _no_bool(dt, 'remainder_cpu'); _int_zero_check(dt, y)
     return _binary(_xp(x, y).remainder, x, y, dt)
 
 def _fmod(x, y):
-    dt = _dtype2(x, y); _int_zero_check(dt, y)
+    dt = _dtype2(x, y); _no_bool(dt, 'fmod_cpu'); _int_zero_check(dt, y)
     return _binary(_xp(x, y).fmod, x, y, dt)
 
 def _pow(x, y):
     dt = _dtype2(x, y)
     if dt.kind in 'iu' and not isinstance(y, Tensor) and y < 0: raise RuntimeError("Integers to negative integer powers are not allowed.")
+    if dt is bool_:   # x ** False is True, x ** True is x
+        if isinstance(x, Tensor) and isinstance(y, Tensor): _no_bool(dt, 'pow')
+        return _binary(lambda a, b: _xp(x, y).logical_or(a, _xp(x, y).logical_not(b)), x, y, dt)
     return _binary(_xp(x, y).power, x, y, dt)
 
 def _neg(x):
     if x.dtype is bool_: raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
     return Tensor._wrap(-x.array)
 
-# %% ../nbs/02_broadcasting.ipynb #56c4d71a
+# %% ../nbs/02_broadcasting.ipynb #11227906
 @patch_method
 def add(self, other, *, alpha=1):
     "self + alpha * other, broadcasting."
@@ -210,7 +221,7 @@ def square(self): return self * self if self.dtype is not bool_ else self.long()
 
 Tensor.multiply, Tensor.subtract, Tensor.divide = mul, sub, div
 
-# %% ../nbs/02_broadcasting.ipynb #f99a8a26
+# %% ../nbs/02_broadcasting.ipynb #f0570a80
 @patch_method
 def __add__(self, other): return self.add(other)
 @patch_method
@@ -257,7 +268,7 @@ def _inplace_result(self, r):
     "Write `r` into `self` (for the in-place operators without their own method in notebook 01)."
     return _out(r, self)
 
-# %% ../nbs/02_broadcasting.ipynb #9982597f
+# %% ../nbs/02_broadcasting.ipynb #e22dd87c
 def _bitwise(fn, name, x, y):
     dt = _dtype2(x, y)
     if dt.kind not in 'biu': raise NotImplementedError(f'"{name}_cpu" not implemented for \'{_TYPE_NAMES[dt.name]}\'')
@@ -297,7 +308,7 @@ def logical_xor(self, other): return _logical(_xp(self).logical_xor, self, other
 @patch_method
 def logical_not(self): return Tensor._wrap(_xp(self).logical_not(self.array))
 
-# %% ../nbs/02_broadcasting.ipynb #14793ef5
+# %% ../nbs/02_broadcasting.ipynb #ad78b2f9
 def _compare(fn, x, y):
     return _binary(fn, x, y, out_dtype=bool_)
 
@@ -351,7 +362,7 @@ def isposinf(self): return Tensor._wrap(_xp(self).isposinf(self.array))
 @patch_method
 def isneginf(self): return Tensor._wrap(_xp(self).isneginf(self.array))
 
-# %% ../nbs/02_broadcasting.ipynb #592c0d9b
+# %% ../nbs/02_broadcasting.ipynb #4c137df6
 def _as_tensor(x, other=None):
     "A Python number where PyTorch allows one as `input` (`torch.add(2, t)`)."
     if isinstance(x, Tensor): return x

@@ -9,14 +9,14 @@ __all__ = ['exp', 'exp2', 'expm1', 'log', 'log2', 'log10', 'log1p', 'sqrt', 'rsq
            'round', 'clamp', 'maximum', 'minimum', 'fmax', 'fmin', 'atan2', 'hypot', 'logaddexp', 'xlogy', 'lerp',
            'nan_to_num', 'masked_fill', 'masked_select']
 
-# %% ../nbs/02a_pointwise.ipynb #b954f7cb
+# %% ../nbs/02a_pointwise.ipynb #291228cc
 import builtins, math, numbers
 import numpy as np
 from .backend import xp_of_array
 from .tensor import Tensor, patch_method, result_type, get_default_dtype, bool_, int64, float32, float64, _TYPE_NAMES, tensor
 from .broadcasting import _binary, _arrays, _dtype2, _out, _broadcast_pair
 
-# %% ../nbs/02a_pointwise.ipynb #a244e8ce
+# %% ../nbs/02a_pointwise.ipynb #a0d7c1b5
 def _float_array(x):
     "x's array, converted to the default float dtype if it is an integer or bool tensor."
     a = x.array
@@ -28,7 +28,7 @@ def _unary(fn, x):
 
 def _erf(a, xp):
     "The error function (NumPy has none): `math.erf` on each element, in the input's dtype."
-    return xp.asarray(np.frompyfunc(math.erf, 1, 1)(np.asarray(a)).astype(a.dtype)) if a.size else a.copy()
+    return xp.asarray(np.asarray(np.frompyfunc(math.erf, 1, 1)(np.asarray(a))).astype(a.dtype)) if a.size else a.copy()
 
 def _erfinv(a, xp):
     "Inverse error function: a starting guess refined by Newton steps on `erf(y) = a`."
@@ -40,7 +40,7 @@ def _erfinv64(a, a64, xp):
     c = 2 / (np.pi * 0.147) - w / 2
     y = np.sign(a64) * np.sqrt(np.sqrt(c * c + w / 0.147) - c)
     for _ in range(3):
-        err = np.frompyfunc(math.erf, 1, 1)(y).astype(np.float64) - a64
+        err = np.asarray(np.frompyfunc(math.erf, 1, 1)(y)).astype(np.float64) - a64
         y = np.where(np.isfinite(y), y - err / (2 / np.sqrt(np.pi) * np.exp(-y * y)), y)
     return xp.asarray(y.astype(a.dtype))
 
@@ -65,7 +65,7 @@ for _n in _MATH: setattr(Tensor, _n, _math_method(_n))
 Tensor.arcsin, Tensor.arccos, Tensor.arctan = Tensor.asin, Tensor.acos, Tensor.atan
 Tensor.arcsinh, Tensor.arccosh, Tensor.arctanh = Tensor.asinh, Tensor.acosh, Tensor.atanh
 
-# %% ../nbs/02a_pointwise.ipynb #828c1496
+# %% ../nbs/02a_pointwise.ipynb #1922e7ef
 def _keep(fn, x):
     "fn(x.array) for functions that keep integer dtypes unchanged."
     a = x.array
@@ -93,7 +93,7 @@ def sgn(self): return self.sign()
 @patch_method
 def signbit(self): return Tensor._wrap(xp_of_array(self.array).signbit(self.array))
 
-# %% ../nbs/02a_pointwise.ipynb #24ec3ed1
+# %% ../nbs/02a_pointwise.ipynb #5949e084
 def _float_binary(fn, x, y):
     dt = _dtype2(x, y)
     if dt.kind not in 'fc': dt = get_default_dtype()
@@ -134,7 +134,7 @@ def nan_to_num(self, nan=0.0, posinf=None, neginf=None):
     "Replace NaN by `nan` and ±inf by `posinf`/`neginf` (default: the dtype's largest/smallest value)."
     return Tensor._wrap(xp_of_array(self.array).nan_to_num(self.array, nan=nan, posinf=posinf, neginf=neginf))
 
-# %% ../nbs/02a_pointwise.ipynb #d7eb2a1c
+# %% ../nbs/02a_pointwise.ipynb #a5c96663
 @patch_method
 def clamp(self, min=None, max=None):
     "Limit each element to [min, max] (either bound may be a number, a tensor, or None)."
@@ -157,7 +157,7 @@ def relu(self):
     "max(x, 0) elementwise."
     return Tensor._wrap(xp_of_array(self.array).maximum(self.array, 0).astype(self.array.dtype, copy=False))
 
-# %% ../nbs/02a_pointwise.ipynb #e112d1b3
+# %% ../nbs/02a_pointwise.ipynb #8d4c4ea0
 def _check_mask(mask, name):
     if not isinstance(mask, Tensor) or mask.dtype is not bool_:
         d = mask.dtype.name if isinstance(mask, Tensor) else type(mask).__name__
@@ -176,7 +176,7 @@ def where(condition, input=None, other=None, *, out=None):
     dt = result_type(input, other)
     (c, a, b), _ = _arrays((condition, input, other), dt)
     c = condition.array if not isinstance(condition.array, type(c)) or c.dtype != np.bool_ else c
-    return _out(Tensor._wrap(xp_of_array(condition.array).where(condition.array, a, b)), out)
+    return _out(Tensor._wrap(xp_of_array(condition.array).where(condition.array, a, b).astype(dt.np, copy=False)), out)
 
 @patch_method
 def masked_fill(self, mask, value):
@@ -203,7 +203,7 @@ def masked_select(self, mask):
     xp = xp_of_array(self.array)
     return Tensor._wrap(xp.broadcast_to(self.array, shape)[xp.broadcast_to(mask.array, shape)])
 
-# %% ../nbs/02a_pointwise.ipynb #3c477c01
+# %% ../nbs/02a_pointwise.ipynb #d70d4312
 def _fn1(name):
     def f(input, *, out=None): return _out(getattr(input, name)(), out)
     f.__name__, f.__doc__ = name, f"`input.{name}()` (written into `out` if given)."

@@ -6,7 +6,7 @@
 __all__ = ['ger', 'linalg', 'einsum', 'tensordot', 'cdist', 'mm', 'bmm', 'mv', 'dot', 'vdot', 'outer', 'inner', 'matmul', 'addmm',
            'addmv', 'baddbmm', 'det', 'inverse', 'svd', 'trace']
 
-# %% ../nbs/02c_matmul.ipynb #765379ba
+# %% ../nbs/02c_matmul.ipynb #acea0e97
 import builtins, math, numbers, types
 import numpy as np
 from .backend import xp_of_array
@@ -14,7 +14,7 @@ from .tensor import Tensor, patch_method, result_type, get_default_dtype, float3
 from .broadcasting import _out, _broadcast_pair
 from .reductions import return_types
 
-# %% ../nbs/02c_matmul.ipynb #2c88bd1e
+# %% ../nbs/02c_matmul.ipynb #c7e57eac
 def _same_dtype(a, b, msg):
     if a.dtype is not b.dtype: raise RuntimeError(msg.format(a=a.dtype.name.replace('float32', 'float').replace('float64', 'double'), b=b.dtype.name.replace('float32', 'float').replace('float64', 'double'), A=_TYPE_NAMES[a.dtype.name], B=_TYPE_NAMES[b.dtype.name]))
 
@@ -61,15 +61,15 @@ def _matmul(a, b):
     _same_dtype(a, b, "expected m1 and m2 to have the same dtype, but got: {a} != {b}")
     A = a.array[None, :] if na == 1 else a.array
     B = b.array[:, None] if nb == 1 else b.array
+    _broadcast_pair(A.shape[:-2], B.shape[:-2])
     if A.shape[-1] != B.shape[-2]:
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({math.prod(A.shape[:-1])}x{A.shape[-1]} and {B.shape[-2]}x{B.shape[-1]})")
-    _broadcast_pair(A.shape[:-2], B.shape[:-2])
     r = A @ B
     if na == 1: r = r[..., 0, :]
     if nb == 1: r = r[..., 0]
     return Tensor._wrap(r)
 
-# %% ../nbs/02c_matmul.ipynb #7f3dcaaa
+# %% ../nbs/02c_matmul.ipynb #9a8c99a9
 @patch_method
 def mm(self, mat2):
     "Matrix product of two matrices (n, m) @ (m, p) -> (n, p)."
@@ -124,7 +124,7 @@ def baddbmm(self, batch1, batch2, *, beta=1, alpha=1):
     p = batch1.bmm(batch2)
     return (self if beta == 1 else self * beta) + (p if alpha == 1 else p * alpha)
 
-# %% ../nbs/02c_matmul.ipynb #c1b8efab
+# %% ../nbs/02c_matmul.ipynb #c7e427cb
 def _einsum_check(eq, ops):
     "Raise PyTorch's error when a letter has different sizes in different operands."
     seen = {}
@@ -151,7 +151,7 @@ def einsum(equation, *operands):
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)): operands = tuple(operands[0])
     return _einsum(equation, *operands)
 
-# %% ../nbs/02c_matmul.ipynb #920e37db
+# %% ../nbs/02c_matmul.ipynb #527ecb26
 def tensordot(a, b, dims=2, out=None):
     "Sum of products over the paired dimensions `dims` (an int, or two lists of dims)."
     if isinstance(dims, Tensor): dims = dims.tolist()
@@ -162,7 +162,7 @@ def tensordot(a, b, dims=2, out=None):
     _same_dtype(a, b, "expected scalar type {A} but found {B}")
     return _out(Tensor._wrap(xp_of_array(a.array).tensordot(a.array, b.array, axes=dims)), out)
 
-# %% ../nbs/02c_matmul.ipynb #2b32d2ea
+# %% ../nbs/02c_matmul.ipynb #9fd36f9a
 @patch_method
 def cdist(self, x2, p=2.0):
     "Distances ‖x1[i] - x2[j]‖_p between rows: (..., n, d), (..., m, d) -> (..., n, m)."

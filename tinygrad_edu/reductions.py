@@ -7,14 +7,14 @@ __all__ = ['return_types', 'std_mean', 'var_mean', 'sum', 'nansum', 'mean', 'pro
            'amax', 'amin', 'aminmax', 'argmax', 'argmin', 'var', 'std', 'norm', 'logsumexp', 'cumsum', 'cumprod',
            'sort', 'argsort', 'msort', 'topk', 'kthvalue', 'median', 'mode', 'unique']
 
-# %% ../nbs/02b_reductions.ipynb #cb8c5666
+# %% ../nbs/02b_reductions.ipynb #c748e21c
 import builtins, collections, math, numbers, warnings
 import numpy as np
 from .backend import xp_of_array
 from .tensor import Tensor, patch_method, get_default_dtype, bool_, int64, float32, float64, _TYPE_NAMES, _wrap_dim, tensor
 from .broadcasting import _out
 
-# %% ../nbs/02b_reductions.ipynb #38cb00dd
+# %% ../nbs/02b_reductions.ipynb #0415ce79
 def _axes(dim, ndim):
     "NumPy's `axis` for PyTorch's `dim`: None (all), or a tuple of non-negative dims."
     if dim is None: return None
@@ -36,10 +36,10 @@ def _reduce(fn, x, dim, keepdim, dtype=None):
     a = x.array if dtype is None or x.array.dtype == dtype.np else x.array.astype(dtype.np)
     with np.errstate(all='ignore'), warnings.catch_warnings():
         warnings.simplefilter('ignore', RuntimeWarning)
-        r = fn(a, axis=ax, keepdims=keepdim)
-    return Tensor._wrap(xp_of_array(x.array).asarray(r))
+        r = xp_of_array(x.array).asarray(fn(a, axis=ax, keepdims=keepdim))
+    return Tensor._wrap(r if dtype is None or r.dtype == dtype.np else r.astype(dtype.np))
 
-# %% ../nbs/02b_reductions.ipynb #11492722
+# %% ../nbs/02b_reductions.ipynb #86638415
 @patch_method
 def sum(self, dim=None, keepdim=False, *, dtype=None):
     "Sum over all elements or over `dim` (bool/int inputs sum in int64)."
@@ -65,19 +65,21 @@ def prod(self, dim=None, keepdim=False, *, dtype=None):
 @patch_method
 def all(self, dim=None, keepdim=False):
     "True where every element (along `dim`) is non-zero."
-    return _reduce(xp_of_array(self.array).all, self, dim, keepdim)
+    r = _reduce(xp_of_array(self.array).all, self, dim, keepdim)
+    return r if self.array.dtype != np.uint8 else r.byte()
 
 @patch_method
 def any(self, dim=None, keepdim=False):
     "True where some element (along `dim`) is non-zero."
-    return _reduce(xp_of_array(self.array).any, self, dim, keepdim)
+    r = _reduce(xp_of_array(self.array).any, self, dim, keepdim)
+    return r if self.array.dtype != np.uint8 else r.byte()
 
 @patch_method
 def count_nonzero(self, dim=None):
     "How many elements (along `dim`) are non-zero, as int64."
     return _reduce(lambda a, axis, keepdims: (a != 0).sum(axis=axis, keepdims=keepdims), self, dim, False, None).long()
 
-# %% ../nbs/02b_reductions.ipynb #81cdf3f0
+# %% ../nbs/02b_reductions.ipynb #61486f44
 def _return_type(name, fields):
     "A named tuple class that prints like PyTorch's `torch.return_types.<name>`."
     cls = collections.namedtuple(name, fields)
@@ -92,6 +94,12 @@ class return_types:
     kthvalue, median, mode = _return_type('kthvalue', 'values indices'), _return_type('median', 'values indices'), _return_type('mode', 'values indices')
     svd, linalg_svd = _return_type('svd', 'U S V'), _return_type('linalg_svd', 'U S Vh')
     aminmax = _return_type('aminmax', 'min max')
+
+def _check_dims_nonempty(x, dim, name):
+    axes = _axes(dim, x.array.ndim)
+    if axes is None and x.array.size == 0:
+        raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.")
+    for d in (axes or ()): _check_nonempty(x, d, name)
 
 def _check_nonempty(x, d, name):
     if x.array.ndim and x.array.shape[d] == 0:
@@ -126,13 +134,13 @@ def min(self, dim=None, keepdim=False):
 @patch_method
 def amax(self, dim=(), keepdim=False):
     "The largest values over `dim` (all dims when empty)."
-    for d in (_axes(dim, self.array.ndim) or ()): _check_nonempty(self, d, 'amax')
+    _check_dims_nonempty(self, dim, 'amax')
     return _reduce(xp_of_array(self.array).max, self, dim, keepdim)
 
 @patch_method
 def amin(self, dim=(), keepdim=False):
     "The smallest values over `dim` (all dims when empty)."
-    for d in (_axes(dim, self.array.ndim) or ()): _check_nonempty(self, d, 'amin')
+    _check_dims_nonempty(self, dim, 'amin')
     return _reduce(xp_of_array(self.array).min, self, dim, keepdim)
 
 @patch_method
@@ -142,16 +150,18 @@ def aminmax(self, *, dim=None, keepdim=False):
 @patch_method
 def argmax(self, dim=None, keepdim=False):
     "Index of the largest element (in the flattened tensor, or along `dim`)."
+    if self.dtype is bool_: raise RuntimeError("argmax(): does not support bool input")
     if dim is None: return Tensor._wrap(xp_of_array(self.array).asarray(self.array.argmax()).astype(np.int64))
     return self.max(dim, keepdim).indices
 
 @patch_method
 def argmin(self, dim=None, keepdim=False):
     "Index of the smallest element (in the flattened tensor, or along `dim`)."
+    if self.dtype is bool_: raise RuntimeError("argmin(): does not support bool input")
     if dim is None: return Tensor._wrap(xp_of_array(self.array).asarray(self.array.argmin()).astype(np.int64))
     return self.min(dim, keepdim).indices
 
-# %% ../nbs/02b_reductions.ipynb #d76de381
+# %% ../nbs/02b_reductions.ipynb #bcd52936
 def _correction(dim, unbiased, correction):
     if isinstance(dim, builtins.bool): dim, unbiased = None, dim
     if correction is None: correction = 0 if unbiased is False else 1
@@ -182,7 +192,7 @@ def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     "(var, mean) over `dim`."
     return (input.var(dim, unbiased, keepdim, correction=correction), input.mean(_correction(dim, unbiased, None)[0], keepdim))
 
-# %% ../nbs/02b_reductions.ipynb #520b5441
+# %% ../nbs/02b_reductions.ipynb #000ad761
 @patch_method
 def norm(self, p='fro', dim=None, keepdim=False, dtype=None):
     "The p-norm over all elements or `dim` ('fro' and 2: Euclidean; inf: max |x|)."
@@ -226,7 +236,7 @@ def cumprod(self, dim, *, dtype=None):
     a = self.array.astype(_acc_dtype(self, dtype).np, copy=False)
     return Tensor._wrap(xp_of_array(a).cumprod(a, axis=d) if a.ndim else a.copy())
 
-# %% ../nbs/02b_reductions.ipynb #222a9ffb
+# %% ../nbs/02b_reductions.ipynb #e98e0613
 def _sort_idx(a, d, descending):
     "Stable argsort along axis `d` (descending keeps equal elements in their original order)."
     xp = xp_of_array(a)
@@ -312,7 +322,7 @@ def unique(self, sorted=True, return_inverse=False, return_counts=False, dim=Non
     res = (Tensor._wrap(u),) + ((Tensor._wrap(inv.astype(np.int64)),) if return_inverse else ()) + ((Tensor._wrap(cnt.astype(np.int64)),) if return_counts else ())
     return res[0] if len(res) == 1 else res
 
-# %% ../nbs/02b_reductions.ipynb #0ae169ee
+# %% ../nbs/02b_reductions.ipynb #8903f7fa
 def sum(input, dim=None, keepdim=False, *, dtype=None, out=None): return _out(input.sum(dim, keepdim, dtype=dtype), out)
 def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None): return _out(input.nansum(dim, keepdim, dtype=dtype), out)
 def mean(input, dim=None, keepdim=False, *, dtype=None, out=None): return _out(input.mean(dim, keepdim, dtype=dtype), out)
