@@ -7,14 +7,14 @@ __all__ = ['return_types', 'std_mean', 'var_mean', 'sum', 'nansum', 'mean', 'pro
            'amax', 'amin', 'aminmax', 'argmax', 'argmin', 'var', 'std', 'norm', 'logsumexp', 'cumsum', 'cumprod',
            'sort', 'argsort', 'msort', 'topk', 'kthvalue', 'median', 'mode', 'unique']
 
-# %% ../nbs/02b_reductions.ipynb #c748e21c
+# %% ../nbs/02b_reductions.ipynb #71eb0ae0
 import builtins, collections, math, numbers, warnings
 import numpy as np
 from .backend import xp_of_array
 from .tensor import Tensor, patch_method, get_default_dtype, bool_, int64, float32, float64, _TYPE_NAMES, _wrap_dim, tensor
 from .broadcasting import _out
 
-# %% ../nbs/02b_reductions.ipynb #0415ce79
+# %% ../nbs/02b_reductions.ipynb #5728f56a
 def _axes(dim, ndim):
     "NumPy's `axis` for PyTorch's `dim`: None (all), or a tuple of non-negative dims."
     if dim is None: return None
@@ -39,7 +39,7 @@ def _reduce(fn, x, dim, keepdim, dtype=None):
         r = xp_of_array(x.array).asarray(fn(a, axis=ax, keepdims=keepdim))
     return Tensor._wrap(r if dtype is None or r.dtype == dtype.np else r.astype(dtype.np))
 
-# %% ../nbs/02b_reductions.ipynb #86638415
+# %% ../nbs/02b_reductions.ipynb #cdd4982b
 @patch_method
 def sum(self, dim=None, keepdim=False, *, dtype=None):
     "Sum over all elements or over `dim` (bool/int inputs sum in int64)."
@@ -79,7 +79,7 @@ def count_nonzero(self, dim=None):
     "How many elements (along `dim`) are non-zero, as int64."
     return _reduce(lambda a, axis, keepdims: (a != 0).sum(axis=axis, keepdims=keepdims), self, dim, False, None).long()
 
-# %% ../nbs/02b_reductions.ipynb #61486f44
+# %% ../nbs/02b_reductions.ipynb #ddfb2bf5
 def _return_type(name, fields):
     "A named tuple class that prints like PyTorch's `torch.return_types.<name>`."
     cls = collections.namedtuple(name, fields)
@@ -161,7 +161,7 @@ def argmin(self, dim=None, keepdim=False):
     if dim is None: return Tensor._wrap(xp_of_array(self.array).asarray(self.array.argmin()).astype(np.int64))
     return self.min(dim, keepdim).indices
 
-# %% ../nbs/02b_reductions.ipynb #bcd52936
+# %% ../nbs/02b_reductions.ipynb #e6870958
 def _correction(dim, unbiased, correction):
     if isinstance(dim, builtins.bool): dim, unbiased = None, dim
     if correction is None: correction = 0 if unbiased is False else 1
@@ -192,9 +192,8 @@ def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     "(var, mean) over `dim`."
     return (input.var(dim, unbiased, keepdim, correction=correction), input.mean(_correction(dim, unbiased, None)[0], keepdim))
 
-# %% ../nbs/02b_reductions.ipynb #000ad761
-@patch_method
-def norm(self, p='fro', dim=None, keepdim=False, dtype=None):
+# %% ../nbs/02b_reductions.ipynb #dba43484
+def _norm(self, p, dim, keepdim, dtype):
     "The p-norm over all elements or `dim` ('fro' and 2: Euclidean; inf: max |x|)."
     if self.dtype.kind not in 'fc':
         raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {_TYPE_NAMES[self.dtype.name]}")
@@ -211,7 +210,9 @@ def norm(self, p='fro', dim=None, keepdim=False, dtype=None):
     return _reduce(f, x, dim, keepdim)
 
 @patch_method
-def logsumexp(self, dim, keepdim=False):
+def norm(self, p='fro', dim=None, keepdim=False, dtype=None): return _norm(self, p, dim, keepdim, dtype)
+
+def _logsumexp(self, dim, keepdim):
     "log(sum(exp(x))) along `dim`, computed stably."
     x = self if self.dtype.kind in 'fc' else self.to(get_default_dtype())
     def f(a, axis, keepdims):
@@ -223,20 +224,27 @@ def logsumexp(self, dim, keepdim=False):
     return _reduce(f, x, dim, keepdim)
 
 @patch_method
-def cumsum(self, dim, *, dtype=None):
+def logsumexp(self, dim, keepdim=False): return _logsumexp(self, dim, keepdim)
+
+def _cumsum(self, dim, dtype):
     "Running sums along `dim` (bool/int inputs accumulate in int64)."
     d = _wrap_dim(dim, self.array.ndim)
     a = self.array.astype(_acc_dtype(self, dtype).np, copy=False)
     return Tensor._wrap(xp_of_array(a).cumsum(a, axis=d) if a.ndim else a.copy())
 
 @patch_method
-def cumprod(self, dim, *, dtype=None):
+def cumsum(self, dim, *, dtype=None): return _cumsum(self, dim, dtype)
+
+def _cumprod(self, dim, dtype):
     "Running products along `dim`."
     d = _wrap_dim(dim, self.array.ndim)
     a = self.array.astype(_acc_dtype(self, dtype).np, copy=False)
     return Tensor._wrap(xp_of_array(a).cumprod(a, axis=d) if a.ndim else a.copy())
 
-# %% ../nbs/02b_reductions.ipynb #e98e0613
+@patch_method
+def cumprod(self, dim, *, dtype=None): return _cumprod(self, dim, dtype)
+
+# %% ../nbs/02b_reductions.ipynb #1e3dcc09
 def _sort_idx(a, d, descending):
     "Stable argsort along axis `d` (descending keeps equal elements in their original order)."
     xp = xp_of_array(a)
@@ -244,8 +252,7 @@ def _sort_idx(a, d, descending):
     n = a.shape[d]
     return (n - 1 - xp.flip(xp.argsort(xp.flip(a, axis=d), axis=d, kind='stable'), axis=d))
 
-@patch_method
-def sort(self, dim=-1, descending=False, stable=False):
+def _sort(self, dim, descending):
     "(values, indices) sorted along `dim`."
     if not self.array.ndim: return return_types.sort(self.clone(), Tensor._wrap(xp_of_array(self.array).zeros((), np.int64)))
     d = _wrap_dim(dim, self.array.ndim)
@@ -253,47 +260,55 @@ def sort(self, dim=-1, descending=False, stable=False):
     return return_types.sort(Tensor._wrap(xp_of_array(idx).take_along_axis(self.array, idx, axis=d)), Tensor._wrap(idx.astype(np.int64)))
 
 @patch_method
+def sort(self, dim=-1, descending=False, stable=False): return _sort(self, dim, descending)
+
+@patch_method
 def argsort(self, dim=-1, descending=False, stable=False): return self.sort(dim, descending).indices
 
 @patch_method
 def msort(self): return self.sort(0).values
 
-@patch_method
-def topk(self, k, dim=-1, largest=True, sorted=True):
+def _topk(self, k, dim, largest):
     "The `k` largest (or smallest) elements along `dim`, and their indices."
     d = _wrap_dim(dim, self.array.ndim)
     n = self.array.shape[d] if self.array.ndim else 1
     if not 0 <= k <= n: raise RuntimeError(f"selected index k out of range")
-    v, i = self.sort(d, descending=largest)
+    v, i = _sort(self, d, largest)
     sl = (slice(None),) * d + (slice(0, k),)
     return return_types.topk(Tensor._wrap(v.array[sl]), Tensor._wrap(i.array[sl]))
 
 @patch_method
-def kthvalue(self, k, dim=-1, keepdim=False):
+def topk(self, k, dim=-1, largest=True, sorted=True): return _topk(self, k, dim, largest)
+
+def _kthvalue(self, k, dim, keepdim):
     "The k-th smallest element along `dim` (k counts from 1), and its index."
     d = _wrap_dim(dim, self.array.ndim)
     n = self.array.shape[d] if self.array.ndim else 1
     if not 1 <= k <= n: raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
-    v, i = self.sort(d)
+    v, i = _sort(self, d, False)
     sl = (slice(None),) * d + (slice(k - 1, k),)
     vv, ii = v.array[sl], i.array[sl]
     if not keepdim and self.array.ndim: vv, ii = vv.squeeze(d), ii.squeeze(d)
     return return_types.kthvalue(Tensor._wrap(vv), Tensor._wrap(ii))
 
 @patch_method
-def median(self, dim=None, keepdim=False):
+def kthvalue(self, k, dim=-1, keepdim=False): return _kthvalue(self, k, dim, keepdim)
+
+def _median(self, dim, keepdim):
     "The lower median (of all elements, or `(values, indices)` along `dim`)."
     if dim is None:
         flat = self.reshape(-1)
         if flat.array.size == 0: return Tensor._wrap(xp_of_array(self.array).asarray(np.nan, dtype=self.array.dtype))
-        return flat.kthvalue((flat.array.size + 1) // 2, 0).values if not flat.isnan().array.any() else Tensor._wrap(flat.array[flat.isnan().array][0])
+        return _kthvalue(flat, (flat.array.size + 1) // 2, 0, False).values if not flat.isnan().array.any() else Tensor._wrap(flat.array[flat.isnan().array][0])
     d = _wrap_dim(dim, self.array.ndim)
     n = self.array.shape[d] if self.array.ndim else 1
-    r = self.kthvalue((n + 1) // 2, d, keepdim)
+    r = _kthvalue(self, (n + 1) // 2, d, keepdim)
     return return_types.median(*r)
 
 @patch_method
-def mode(self, dim=-1, keepdim=False):
+def median(self, dim=None, keepdim=False): return _median(self, dim, keepdim)
+
+def _mode(self, dim, keepdim):
     "The most frequent value along `dim` (the smallest if several), and the index of its last occurrence."
     d = _wrap_dim(dim, self.array.ndim)
     a = np.moveaxis(np.asarray(self.numpy(force=True)).reshape(self.array.shape or (1,)), d, -1)
@@ -310,6 +325,9 @@ def mode(self, dim=-1, keepdim=False):
     return return_types.mode(Tensor._wrap(xp.asarray(v)), Tensor._wrap(xp.asarray(i)))
 
 @patch_method
+def mode(self, dim=-1, keepdim=False): return _mode(self, dim, keepdim)
+
+@patch_method
 def unique(self, sorted=True, return_inverse=False, return_counts=False, dim=None):
     "The distinct values (sorted), optionally with the inverse mapping and the counts."
     xp = xp_of_array(self.array)
@@ -322,7 +340,7 @@ def unique(self, sorted=True, return_inverse=False, return_counts=False, dim=Non
     res = (Tensor._wrap(u),) + ((Tensor._wrap(inv.astype(np.int64)),) if return_inverse else ()) + ((Tensor._wrap(cnt.astype(np.int64)),) if return_counts else ())
     return res[0] if len(res) == 1 else res
 
-# %% ../nbs/02b_reductions.ipynb #8903f7fa
+# %% ../nbs/02b_reductions.ipynb #ca326b88
 def sum(input, dim=None, keepdim=False, *, dtype=None, out=None): return _out(input.sum(dim, keepdim, dtype=dtype), out)
 def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None): return _out(input.nansum(dim, keepdim, dtype=dtype), out)
 def mean(input, dim=None, keepdim=False, *, dtype=None, out=None): return _out(input.mean(dim, keepdim, dtype=dtype), out)
