@@ -25,6 +25,9 @@ from .pointwise import *
 from .reductions import *
 from .products import *
 from .indexing import *
+from .ops import *          # 04: differentiable versions (opsa)
+from .reduce_ops import *
+from .matmul_ops import *
 
 float, double, half, cfloat, cdouble = float32, float64, float16, complex64, complex128
 long, int, short, bool = int64, int32, int16, bool_
