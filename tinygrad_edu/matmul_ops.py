@@ -6,7 +6,7 @@
 __all__ = ['Mm', 'Bmm', 'Mv', 'Dot', 'Vdot', 'Matmul', 'MatmulVec', 'Addmm', 'Baddbmm', 'Einsum', 'einsum', 'tensordot', 'Cdist',
            'Det', 'Inverse', 'Trace', 'cdist']
 
-# %% ../nbs/04e_matmul_ops.ipynb #269c4774
+# %% ../nbs/04e_matmul_ops.ipynb #c2a998d0
 import builtins, math, string
 import numpy as np
 from .backend import xp_of_array
@@ -16,7 +16,7 @@ from .broadcasting import _out
 from .products import _mm, _bmm, _mv, _dot, _matmul, _einsum, _cdist, _square, _same_dtype
 from .ops import unbroadcast
 
-# %% ../nbs/04e_matmul_ops.ipynb #9070a295
+# %% ../nbs/04e_matmul_ops.ipynb #b2dedd31
 class Mm(Function):
     "(n, m) @ (m, p)"
     node_name = 'MmBackward0'
@@ -114,7 +114,7 @@ def inner(self, other):
     if self.ndim == 0 or other.ndim == 0: return self * other
     return tensordot(self, other, ([-1], [-1]))
 
-# %% ../nbs/04e_matmul_ops.ipynb #3d187b1b
+# %% ../nbs/04e_matmul_ops.ipynb #425e1122
 def _addmm_forward(ctx, inp, m1, m2, beta, alpha, product):
     ctx.save_for_backward(m1, m2)
     ctx.shape, ctx.beta, ctx.alpha = inp.array.shape, beta, alpha
@@ -147,7 +147,7 @@ def addmm(self, mat1, mat2, *, beta=1, alpha=1): return Addmm.apply(self, mat1, 
 @patch_method
 def baddbmm(self, batch1, batch2, *, beta=1, alpha=1): return Baddbmm.apply(self, batch1, batch2, beta, alpha)
 
-# %% ../nbs/04e_matmul_ops.ipynb #307a6723
+# %% ../nbs/04e_matmul_ops.ipynb #347dcac1
 def _parse_einsum(eq, shapes):
     "Operand letter strings and the output string, with `...` spelled out as capital letters."
     eq = eq.replace(' ', '')
@@ -216,7 +216,7 @@ def tensordot(a, b, dims=2, out=None):
     res = ''.join(c for k, c in enumerate(la) if k not in [x % a.ndim for x in da]) + ''.join(c for k, c in enumerate(lb) if k not in [y % b.ndim for y in db])
     return _out(einsum(f"{la},{lb}->{res}", a, b), out)
 
-# %% ../nbs/04e_matmul_ops.ipynb #7f41102a
+# %% ../nbs/04e_matmul_ops.ipynb #b739cc16
 class Cdist(Function):
     "Pairwise p-norm distances between rows."
     node_name = 'CdistBackward0'

@@ -7,19 +7,18 @@ __all__ = ['unbroadcast', 'Add', 'Sub', 'Rsub', 'Mul', 'Div', 'Neg', 'Pow', 'Pow
            'Log2', 'Log10', 'Log1p', 'Sqrt', 'Rsqrt', 'Sin', 'Cos', 'Tan', 'Asin', 'Acos', 'Atan', 'Sinh', 'Cosh',
            'Asinh', 'Acosh', 'Atanh', 'Erf', 'Erfc', 'Erfinv', 'Abs', 'Reciprocal', 'Frac', 'Floor', 'Ceil', 'Trunc',
            'Round', 'RoundDecimals', 'Sign', 'Sgn', 'DivRounded', 'Maximum', 'Minimum', 'Fmax', 'Fmin', 'Atan2',
-           'Hypot', 'Logaddexp', 'Xlogy', 'Remainder', 'Fmod', 'Lerp', 'LerpTensor', 'Clamp', 'ClampTensor', 'Where',
-           'where', 'MaskedFill']
+           'Hypot', 'Logaddexp', 'Xlogy', 'Remainder', 'Fmod', 'Lerp', 'LerpTensor', 'Clamp', 'ClampTensor']
 
-# %% ../nbs/04_ops.ipynb #4fd41dab
+# %% ../nbs/04_ops.ipynb #7f48773d
 import builtins, math, numbers
 import numpy as np
 from .backend import xp_of_array
 from .tensor import Tensor, patch_method, result_type, get_default_dtype, bool_, float32, float64, tensor, _scalar_dtype
 from .autograd import Function, no_grad, gradcheck, needs_inplace_autograd, record_inplace
 from .broadcasting import _add, _sub, _mul, _true_div, _pow, _neg, _div, _remainder, _fmod, _binary, _dtype2, _arrays, _out
-from .pointwise import _unary, _MATH, _float_binary, _xlogy, _check_mask, where as _where_fwd
+from .pointwise import _unary, _MATH, _float_binary, _xlogy
 
-# %% ../nbs/04_ops.ipynb #0da2e659
+# %% ../nbs/04_ops.ipynb #dca91091
 def unbroadcast(g, shape):
     "Sum gradient `g` over the dimensions that broadcasting added to (or stretched in) a tensor of `shape`."
     if g.array.shape == tuple(shape): return g
@@ -30,7 +29,7 @@ def unbroadcast(g, shape):
 
 def _shape(x): return x.array.shape if isinstance(x, Tensor) else None
 
-# %% ../nbs/04_ops.ipynb #26aee0e1
+# %% ../nbs/04_ops.ipynb #c7cca31e
 class Add(Function):
     "x + alpha * y"
     node_name = 'AddBackward0'
@@ -106,7 +105,7 @@ class Neg(Function):
     @staticmethod
     def backward(ctx, g): return -g
 
-# %% ../nbs/04_ops.ipynb #96731d83
+# %% ../nbs/04_ops.ipynb #dd85d439
 class Pow(Function):
     "x ** exponent (a number)"
     node_name = 'PowBackward0'
@@ -150,7 +149,7 @@ class RPow(Function):
         out, = ctx.saved_tensors
         return (g * out * math.log(ctx.base) if ctx.base > 0 else g * 0), None
 
-# %% ../nbs/04_ops.ipynb #790d08ed
+# %% ../nbs/04_ops.ipynb #3675dedf
 @patch_method
 def add(self, other, *, alpha=1): return Add.apply(self, other, alpha)
 @patch_method
@@ -184,7 +183,7 @@ Tensor.__pow__ = Tensor.pow
 Tensor.__rpow__ = lambda self, other: RPow.apply(self, other)
 Tensor.multiply, Tensor.subtract, Tensor.divide, Tensor.negative = mul, sub, div, neg
 
-# %% ../nbs/04_ops.ipynb #4b2c8a8f
+# %% ../nbs/04_ops.ipynb #4408634a
 class _Unary(Function):
     "y = f(x) elementwise; backward: g * derivative(x, y)."
     op = None
@@ -234,7 +233,7 @@ class Frac(_Unary):
     node_name, compute = 'FracBackward0', staticmethod(lambda x: Tensor._wrap(x.array - xp_of_array(x.array).trunc(x.array)))
     derivative = staticmethod(lambda x, y: 1)
 
-# %% ../nbs/04_ops.ipynb #18c54bdc
+# %% ../nbs/04_ops.ipynb #f6344f5f
 class _Flat(Function):
     "A piecewise-constant op: the gradient is zero."
     @classmethod
@@ -263,7 +262,7 @@ class DivRounded(_Flat):
     @staticmethod
     def backward(ctx, g): return g * 0, None
 
-# %% ../nbs/04_ops.ipynb #4253ae4c
+# %% ../nbs/04_ops.ipynb #084f63d2
 _UNARY = dict(exp=Exp, exp2=Exp2, expm1=Expm1, log=Log, log2=Log2, log10=Log10, log1p=Log1p, sqrt=Sqrt, rsqrt=Rsqrt,
               sin=Sin, cos=Cos, tan=Tan, asin=Asin, acos=Acos, atan=Atan, sinh=Sinh, cosh=Cosh, asinh=Asinh, acosh=Acosh,
               atanh=Atanh, erf=Erf, erfc=Erfc, erfinv=Erfinv, abs=Abs, reciprocal=Reciprocal, frac=Frac, floor=Floor,
@@ -283,7 +282,7 @@ Tensor.__abs__ = Tensor.abs
 @patch_method
 def round(self, *, decimals=0): return Round.apply(self) if decimals == 0 else RoundDecimals.apply(self, decimals)
 
-# %% ../nbs/04_ops.ipynb #938d048a
+# %% ../nbs/04_ops.ipynb #1044b11a
 class _Binary(Function):
     "z = f(x, y) with broadcasting; backward: (g * dz/dx, g * dz/dy) unbroadcast."
     @classmethod
@@ -341,7 +340,7 @@ for _n, _f in dict(maximum=Maximum, minimum=Minimum, fmax=Fmax, fmin=Fmin, atan2
     setattr(Tensor, _n, (lambda f: lambda self, other: f.apply(self, other))(_f))
 Tensor.arctan2, Tensor.__mod__ = Tensor.atan2, Tensor.remainder
 
-# %% ../nbs/04_ops.ipynb #cf8f4579
+# %% ../nbs/04_ops.ipynb #21a7b89a
 class Lerp(Function):
     "start + weight * (end - start)"
     node_name = 'LerpBackward0'
@@ -423,59 +422,3 @@ Tensor.clip = clamp
 def clamp_min(self, min): return self.clamp(min=min)
 @patch_method
 def clamp_max(self, max): return self.clamp(max=max)
-
-# %% ../nbs/04_ops.ipynb #893db5fd
-class Where(Function):
-    "condition ? x : y (the condition is passed by keyword: it is not an input of the graph)"
-    node_name = 'WhereBackward0'
-    @staticmethod
-    def forward(ctx, x, y, *, condition):
-        ctx.shapes, ctx.cond = (x.array.shape, y.array.shape), condition
-        return _where_fwd(condition, x, y)
-    @staticmethod
-    def backward(ctx, g):
-        zero = zeros((), dtype=g.dtype, device=g.device)
-        c = Tensor._wrap(ctx.cond.array)
-        gx = unbroadcast(Where.apply(g, zero, condition=c), ctx.shapes[0]) if ctx.needs_input_grad[0] else None
-        gy = unbroadcast(Where.apply(zero, g, condition=c), ctx.shapes[1]) if ctx.needs_input_grad[1] else None
-        return gx, gy
-
-def _as_operand(v, other):
-    "A Python number as a 0-d tensor with the dtype PyTorch gives it (so `where(c, x, 0.)` has two graph inputs, as in PyTorch)."
-    return v if isinstance(v, Tensor) else tensor(v, dtype=_scalar_dtype(v) if not (isinstance(other, Tensor) and other.dtype.kind == 'f' and isinstance(v, builtins.float)) else get_default_dtype(), device=other.device if isinstance(other, Tensor) else None)
-
-@patch_method
-def where(self, condition, y): return where(condition, self, y)
-
-def where(condition, input=None, other=None, *, out=None):
-    "Elements of `input` where `condition` is true, else of `other` (differentiable in both)."
-    if input is None: return _where_fwd(condition)
-    if condition.dtype is not bool_: return _where_fwd(condition, input, other)
-    x, y = _as_operand(input, other), _as_operand(other, input)
-    return _out(Where.apply(x, y, condition=condition), out)
-
-class MaskedFill(Function):
-    "x with `value` where `mask`; the gradient is blocked where the mask is set."
-    node_name = 'MaskedFillBackward0'
-    @staticmethod
-    def forward(ctx, x, value, *, mask):
-        _check_mask(mask, 'masked_fill_')
-        ctx.mask, ctx.shape = mask, x.array.shape
-        xp = xp_of_array(x.array)
-        return Tensor._wrap(xp.where(mask.array, xp.asarray(value).astype(x.array.dtype), x.array))
-    @staticmethod
-    def backward(ctx, g): return MaskedFill.apply(g, 0, mask=ctx.mask), None
-
-@patch_method
-def masked_fill(self, mask, value):
-    "A copy with `value` written where `mask` (broadcast to self's shape) is true."
-    if isinstance(value, Tensor):
-        if value.ndim: raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with {value.ndim} dimension(s).")
-        value = value.item()
-    return MaskedFill.apply(self, value, mask=mask)
-
-@patch_method
-def masked_fill_(self, mask, value):
-    "In place: write `value` where `mask` is true (recorded in the graph when needed)."
-    if needs_inplace_autograd(self): return record_inplace(self, lambda old: old.masked_fill(mask, value))
-    return _out(self.masked_fill(mask, value), self)

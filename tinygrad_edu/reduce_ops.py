@@ -4,10 +4,10 @@
 
 # %% auto #0
 __all__ = ['Sum', 'SumDim', 'Mean', 'MeanDim', 'Amax', 'Amin', 'MaxAll', 'MinAll', 'MaxDim', 'MinDim', 'Var', 'Std', 'StdMean',
-           'VarMean', 'std_mean', 'var_mean', 'Prod', 'ProdDim', 'Norm', 'Logsumexp', 'Cumsum', 'Cumprod', 'Sort',
-           'Topk', 'Kthvalue', 'MedianDim', 'Mode', 'Median']
+           'VarMean', 'std_mean', 'var_mean', 'Prod', 'ProdDim', 'Norm', 'Logsumexp', 'Cumsum', 'Cumprod', 'Kthvalue',
+           'MedianDim', 'Mode', 'Median']
 
-# %% ../nbs/04a_reduce_ops.ipynb #d73674f8
+# %% ../nbs/04a_reduce_ops.ipynb #a0864e3a
 import builtins, math
 import numpy as np
 from .backend import xp_of_array
@@ -15,9 +15,9 @@ from .tensor import Tensor, patch_method, bool_, int64, float32, float64, _wrap_
 from .autograd import Function, gradcheck
 from .broadcasting import _out
 from .reductions import (_reduce, _acc_dtype, _axes, _extreme, _var, _correction, _check_dims_nonempty, return_types,
-                                     _norm, _logsumexp, _cumsum, _cumprod, _sort, _topk, _kthvalue, _median, _mode)
+                                     _norm, _logsumexp, _cumsum, _cumprod, _kthvalue, _median, _mode)
 
-# %% ../nbs/04a_reduce_ops.ipynb #c1c7d055
+# %% ../nbs/04a_reduce_ops.ipynb #c006b854
 def _keepdim(g, ndim, axes, keepdim):
     "g with the reduced `axes` (None: all) present as size-1 dimensions, so it broadcasts against the input."
     if keepdim or ndim == 0: return g
@@ -70,7 +70,7 @@ def mean(self, dim=None, keepdim=False, *, dtype=None):
     "Average over all elements or over `dim` (differentiable)."
     return (Mean if dim is None and not keepdim else MeanDim).apply(self, dim, keepdim, dtype)
 
-# %% ../nbs/04a_reduce_ops.ipynb #28597ea5
+# %% ../nbs/04a_reduce_ops.ipynb #c5315b30
 def _even_split(x, out, g, axes, keepdim):
     "Send g to the elements of x equal to the reduced `out`, split evenly among ties."
     ok = _keepdim(out, x.array.ndim, axes, keepdim)
@@ -147,7 +147,7 @@ def amax(self, dim=(), keepdim=False): return Amax.apply(self, dim, keepdim, 'am
 @patch_method
 def amin(self, dim=(), keepdim=False): return Amin.apply(self, dim, keepdim, 'amin')
 
-# %% ../nbs/04a_reduce_ops.ipynb #d7b6eb88
+# %% ../nbs/04a_reduce_ops.ipynb #b265c669
 class Var(Function):
     "Variance over dims with a correction."
     node_name = 'VarBackward0'
@@ -221,7 +221,7 @@ def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     dim, c = _correction(dim, unbiased, correction)
     return VarMean.apply(input, dim, c, keepdim)
 
-# %% ../nbs/04a_reduce_ops.ipynb #36322b1a
+# %% ../nbs/04a_reduce_ops.ipynb #a3f6dd19
 def _others_product(a, axis):
     "Product of all elements but one along `axis` (None: the whole array), zeros handled."
     xp = xp_of_array(a)
@@ -301,7 +301,7 @@ def logsumexp(self, dim, keepdim=False):
     "log(sum(exp(x))) along `dim`, computed stably (differentiable)."
     return Logsumexp.apply(self, dim, keepdim)
 
-# %% ../nbs/04a_reduce_ops.ipynb #fed34074
+# %% ../nbs/04a_reduce_ops.ipynb #686f8048
 class Cumsum(Function):
     node_name = 'CumsumBackward0'
     @staticmethod
@@ -329,18 +329,6 @@ class Cumprod(Function):
         xp, d = xp_of_array(g.array), ctx.d
         s = xp.flip(xp.cumsum(xp.flip(g.array * out.array, d), d), d)
         with np.errstate(all='ignore'): return Tensor._wrap(s / x.array)
-
-class Sort(_Indexed):
-    node_name = 'SortBackward0'
-    @staticmethod
-    def forward(ctx, x, dim=-1, descending=False):
-        return _Indexed._save(ctx, x, _sort(x, dim, descending), dim if x.array.ndim else 0)
-
-class Topk(_Indexed):
-    node_name = 'TopkBackward0'
-    @staticmethod
-    def forward(ctx, x, k, dim=-1, largest=True):
-        return _Indexed._save(ctx, x, _topk(x, k, dim, largest), dim if x.array.ndim else 0)
 
 class Kthvalue(_Indexed):
     node_name = 'KthvalueBackward0'
@@ -381,10 +369,6 @@ class Median(Function):
 def cumsum(self, dim, *, dtype=None): return Cumsum.apply(self, dim, dtype)
 @patch_method
 def cumprod(self, dim, *, dtype=None): return Cumprod.apply(self, dim, dtype)
-@patch_method
-def sort(self, dim=-1, descending=False, stable=False): return Sort.apply(self, dim, descending)
-@patch_method
-def topk(self, k, dim=-1, largest=True, sorted=True): return Topk.apply(self, k, dim, largest)
 @patch_method
 def kthvalue(self, k, dim=-1, keepdim=False): return Kthvalue.apply(self, k, dim, keepdim)
 @patch_method
