@@ -7,18 +7,19 @@ __all__ = ['unbroadcast', 'Add', 'Sub', 'Rsub', 'Mul', 'Div', 'Neg', 'Pow', 'Pow
            'Log2', 'Log10', 'Log1p', 'Sqrt', 'Rsqrt', 'Sin', 'Cos', 'Tan', 'Asin', 'Acos', 'Atan', 'Sinh', 'Cosh',
            'Asinh', 'Acosh', 'Atanh', 'Erf', 'Erfc', 'Erfinv', 'Abs', 'Reciprocal', 'Frac', 'Floor', 'Ceil', 'Trunc',
            'Round', 'RoundDecimals', 'Sign', 'Sgn', 'DivRounded', 'Maximum', 'Minimum', 'Fmax', 'Fmin', 'Atan2',
-           'Hypot', 'Logaddexp', 'Xlogy', 'Remainder', 'Fmod', 'Lerp', 'LerpTensor', 'Clamp', 'ClampTensor']
+           'Hypot', 'Logaddexp', 'Xlogy', 'Remainder', 'Fmod', 'RemainderTensor', 'FmodTensor', 'Lerp', 'LerpTensor',
+           'Clamp', 'ClampTensor']
 
-# %% ../nbs/04_ops.ipynb #7f48773d
+# %% ../nbs/04_ops.ipynb #346dd963
 import builtins, math, numbers
 import numpy as np
 from .backend import xp_of_array
-from .tensor import Tensor, patch_method, result_type, get_default_dtype, bool_, float32, float64, tensor, _scalar_dtype
+from .tensor import Tensor, patch_method, result_type, get_default_dtype, bool_, float32, float64, tensor, ones
 from .autograd import Function, no_grad, gradcheck, needs_inplace_autograd, record_inplace
 from .broadcasting import _add, _sub, _mul, _true_div, _pow, _neg, _div, _remainder, _fmod, _binary, _dtype2, _arrays, _out
 from .pointwise import _unary, _MATH, _float_binary, _xlogy
 
-# %% ../nbs/04_ops.ipynb #dca91091
+# %% ../nbs/04_ops.ipynb #1ad727c5
 def unbroadcast(g, shape):
     "Sum gradient `g` over the dimensions that broadcasting added to (or stretched in) a tensor of `shape`."
     if g.array.shape == tuple(shape): return g
@@ -29,7 +30,7 @@ def unbroadcast(g, shape):
 
 def _shape(x): return x.array.shape if isinstance(x, Tensor) else None
 
-# %% ../nbs/04_ops.ipynb #c7cca31e
+# %% ../nbs/04_ops.ipynb #19bfaa63
 class Add(Function):
     "x + alpha * y"
     node_name = 'AddBackward0'
@@ -105,7 +106,7 @@ class Neg(Function):
     @staticmethod
     def backward(ctx, g): return -g
 
-# %% ../nbs/04_ops.ipynb #dd85d439
+# %% ../nbs/04_ops.ipynb #2523f100
 class Pow(Function):
     "x ** exponent (a number)"
     node_name = 'PowBackward0'
@@ -149,7 +150,7 @@ class RPow(Function):
         out, = ctx.saved_tensors
         return (g * out * math.log(ctx.base) if ctx.base > 0 else g * 0), None
 
-# %% ../nbs/04_ops.ipynb #3675dedf
+# %% ../nbs/04_ops.ipynb #6df5e388
 @patch_method
 def add(self, other, *, alpha=1): return Add.apply(self, other, alpha)
 @patch_method
@@ -183,7 +184,7 @@ Tensor.__pow__ = Tensor.pow
 Tensor.__rpow__ = lambda self, other: RPow.apply(self, other)
 Tensor.multiply, Tensor.subtract, Tensor.divide, Tensor.negative = mul, sub, div, neg
 
-# %% ../nbs/04_ops.ipynb #4408634a
+# %% ../nbs/04_ops.ipynb #e4bd607c
 class _Unary(Function):
     "y = f(x) elementwise; backward: g * derivative(x, y)."
     op = None
@@ -233,7 +234,7 @@ class Frac(_Unary):
     node_name, compute = 'FracBackward0', staticmethod(lambda x: Tensor._wrap(x.array - xp_of_array(x.array).trunc(x.array)))
     derivative = staticmethod(lambda x, y: 1)
 
-# %% ../nbs/04_ops.ipynb #f6344f5f
+# %% ../nbs/04_ops.ipynb #5b4c3359
 class _Flat(Function):
     "A piecewise-constant op: the gradient is zero."
     @classmethod
@@ -258,11 +259,13 @@ class Sgn(Sign): node_name = 'SgnBackward0'
 class DivRounded(_Flat):
     node_name = 'DivBackward2'
     @staticmethod
-    def forward(ctx, x, y, mode): return _div(x, y, mode)
+    def forward(ctx, x, y, mode):
+        ctx.shapes = (x.array.shape, _shape(y))
+        return _div(x, y, mode)
     @staticmethod
-    def backward(ctx, g): return g * 0, None
+    def backward(ctx, g): return unbroadcast(g * 0, ctx.shapes[0]), None if ctx.shapes[1] is None else unbroadcast(g * 0, ctx.shapes[1])
 
-# %% ../nbs/04_ops.ipynb #084f63d2
+# %% ../nbs/04_ops.ipynb #62f8d17c
 _UNARY = dict(exp=Exp, exp2=Exp2, expm1=Expm1, log=Log, log2=Log2, log10=Log10, log1p=Log1p, sqrt=Sqrt, rsqrt=Rsqrt,
               sin=Sin, cos=Cos, tan=Tan, asin=Asin, acos=Acos, atan=Atan, sinh=Sinh, cosh=Cosh, asinh=Asinh, acosh=Acosh,
               atanh=Atanh, erf=Erf, erfc=Erfc, erfinv=Erfinv, abs=Abs, reciprocal=Reciprocal, frac=Frac, floor=Floor,
@@ -282,7 +285,7 @@ Tensor.__abs__ = Tensor.abs
 @patch_method
 def round(self, *, decimals=0): return Round.apply(self) if decimals == 0 else RoundDecimals.apply(self, decimals)
 
-# %% ../nbs/04_ops.ipynb #1044b11a
+# %% ../nbs/04_ops.ipynb #e4600380
 class _Binary(Function):
     "z = f(x, y) with broadcasting; backward: (g * dz/dx, g * dz/dy) unbroadcast."
     @classmethod
@@ -335,12 +338,20 @@ class Fmod(_Binary):
     compute = staticmethod(_fmod)
     derivatives = staticmethod(lambda x, y, out: (1, -(x / y).trunc()))
 
+class RemainderTensor(Remainder): node_name = 'RemainderBackward1'
+class FmodTensor(Fmod): node_name = 'FmodBackward1'
+
 for _n, _f in dict(maximum=Maximum, minimum=Minimum, fmax=Fmax, fmin=Fmin, atan2=Atan2, hypot=Hypot, logaddexp=Logaddexp,
-                   xlogy=Xlogy, remainder=Remainder, fmod=Fmod).items():
+                   xlogy=Xlogy).items():
     setattr(Tensor, _n, (lambda f: lambda self, other: f.apply(self, other))(_f))
+
+@patch_method
+def remainder(self, other): return (RemainderTensor if isinstance(other, Tensor) else Remainder).apply(self, other)
+@patch_method
+def fmod(self, other): return (FmodTensor if isinstance(other, Tensor) else Fmod).apply(self, other)
 Tensor.arctan2, Tensor.__mod__ = Tensor.atan2, Tensor.remainder
 
-# %% ../nbs/04_ops.ipynb #21a7b89a
+# %% ../nbs/04_ops.ipynb #f862f621
 class Lerp(Function):
     "start + weight * (end - start)"
     node_name = 'LerpBackward0'
@@ -394,8 +405,9 @@ class ClampTensor(Function):
     def forward(ctx, x, *bounds, has_min=True, has_max=True):
         lo = bounds[0] if has_min else None
         hi = bounds[-1] if has_max else None
+        out = Clamp.forward(ctx, x, lo, hi)
         ctx.save_for_backward(x, lo, hi)
-        return Clamp.forward(ctx, x, lo, hi)
+        return out
     @staticmethod
     def backward(ctx, g):
         x, lo, hi = ctx.saved_tensors
@@ -404,6 +416,8 @@ class ClampTensor(Function):
         above = None if hi is None else x > hi
         inside = ~below if above is None else ~above if below is None else ~below & ~above
         res.append(unbroadcast(g * inside, x.array.shape) if ctx.needs_input_grad[0] else None)
+        if lo is not None and hi is not None:   # min > max: the result is max, so max gets the gradient
+            below, above = below & (lo < hi), above | (hi < lo)
         if lo is not None: res.append(unbroadcast(g * below, lo.array.shape))
         if hi is not None: res.append(unbroadcast(g * above, hi.array.shape))
         return tuple(res)

@@ -7,7 +7,7 @@ __all__ = ['Sum', 'SumDim', 'Mean', 'MeanDim', 'Amax', 'Amin', 'MaxAll', 'MinAll
            'VarMean', 'std_mean', 'var_mean', 'Prod', 'ProdDim', 'Norm', 'Logsumexp', 'Cumsum', 'Cumprod', 'Kthvalue',
            'MedianDim', 'Mode', 'Median']
 
-# %% ../nbs/04a_reduce_ops.ipynb #a0864e3a
+# %% ../nbs/04a_reduce_ops.ipynb #4d9fd82f
 import builtins, math
 import numpy as np
 from .backend import xp_of_array
@@ -17,7 +17,7 @@ from .broadcasting import _out
 from .reductions import (_reduce, _acc_dtype, _axes, _extreme, _var, _correction, _check_dims_nonempty, return_types,
                                      _norm, _logsumexp, _cumsum, _cumprod, _kthvalue, _median, _mode)
 
-# %% ../nbs/04a_reduce_ops.ipynb #c006b854
+# %% ../nbs/04a_reduce_ops.ipynb #4645c0e6
 def _keepdim(g, ndim, axes, keepdim):
     "g with the reduced `axes` (None: all) present as size-1 dimensions, so it broadcasts against the input."
     if keepdim or ndim == 0: return g
@@ -70,7 +70,7 @@ def mean(self, dim=None, keepdim=False, *, dtype=None):
     "Average over all elements or over `dim` (differentiable)."
     return (Mean if dim is None and not keepdim else MeanDim).apply(self, dim, keepdim, dtype)
 
-# %% ../nbs/04a_reduce_ops.ipynb #c5315b30
+# %% ../nbs/04a_reduce_ops.ipynb #24ef6000
 def _even_split(x, out, g, axes, keepdim):
     "Send g to the elements of x equal to the reduced `out`, split evenly among ties."
     ok = _keepdim(out, x.array.ndim, axes, keepdim)
@@ -147,7 +147,7 @@ def amax(self, dim=(), keepdim=False): return Amax.apply(self, dim, keepdim, 'am
 @patch_method
 def amin(self, dim=(), keepdim=False): return Amin.apply(self, dim, keepdim, 'amin')
 
-# %% ../nbs/04a_reduce_ops.ipynb #b265c669
+# %% ../nbs/04a_reduce_ops.ipynb #fc6aea77
 class Var(Function):
     "Variance over dims with a correction."
     node_name = 'VarBackward0'
@@ -221,7 +221,7 @@ def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     dim, c = _correction(dim, unbiased, correction)
     return VarMean.apply(input, dim, c, keepdim)
 
-# %% ../nbs/04a_reduce_ops.ipynb #a3f6dd19
+# %% ../nbs/04a_reduce_ops.ipynb #bd50d5e7
 def _others_product(a, axis):
     "Product of all elements but one along `axis` (None: the whole array), zeros handled."
     xp = xp_of_array(a)
@@ -301,7 +301,7 @@ def logsumexp(self, dim, keepdim=False):
     "log(sum(exp(x))) along `dim`, computed stably (differentiable)."
     return Logsumexp.apply(self, dim, keepdim)
 
-# %% ../nbs/04a_reduce_ops.ipynb #686f8048
+# %% ../nbs/04a_reduce_ops.ipynb #c780c9c9
 class Cumsum(Function):
     node_name = 'CumsumBackward0'
     @staticmethod
@@ -349,21 +349,17 @@ class Mode(_Indexed):
         return _Indexed._save(ctx, x, _mode(x, dim, keepdim), dim if x.array.ndim else 0, keepdim)
 
 class Median(Function):
-    "The lower median of all elements: its gradient goes to the element chosen."
+    "The lower median of all elements: its gradient is split among the elements equal to it (as PyTorch)."
     node_name = 'MedianBackward0'
-    supports_double_backward = False
     @staticmethod
     def forward(ctx, x):
         out = _median(x, None, False)
-        flat = x.array.reshape(-1)
-        hits = xp_of_array(flat).nonzero((flat == out.array) | (xp_of_array(flat).isnan(flat) & xp_of_array(flat).isnan(out.array)))[0]
-        ctx.shape, ctx.pos = x.array.shape, (int(hits[0]) if hits.size else 0)
+        ctx.save_for_backward(x, out)
         return out
     @staticmethod
     def backward(ctx, g):
-        a = xp_of_array(g.array).zeros(math.prod(ctx.shape), g.array.dtype)
-        a[ctx.pos] = g.array.reshape(())
-        return Tensor._wrap(a.reshape(ctx.shape))
+        x, out = ctx.saved_tensors
+        return _even_split(x, out, g, None, False)
 
 @patch_method
 def cumsum(self, dim, *, dtype=None): return Cumsum.apply(self, dim, dtype)
