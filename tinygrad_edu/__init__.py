@@ -21,12 +21,19 @@ from .printing import set_printoptions, get_printoptions, printoptions
 from .random import Generator, default_generator, seed, initial_seed, fork_rng
 from .tensor import get_rng_state, set_rng_state, bernoulli, normal
 from .autograd import no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inference_mode
+from .broadcasting import *   # 02 (opsa): forward ops; imported before 04b-04d so their Functions win
+from .pointwise import *
+from .reductions import *
+from .products import *
 from tinygrad_edu.movement import (cat, concat, concatenate, stack, hstack, vstack, row_stack, reshape, flatten, unflatten,
     permute, transpose, swapaxes, swapdims, t, squeeze, unsqueeze, narrow, select, split, chunk, unbind, movedim, moveaxis,
     clone, ravel)
 from .rearrange import flip, fliplr, flipud, roll, tile, tril, triu, diag, diagonal
 from .indexing import (gather, scatter, scatter_add, index_select, take, index_add, index_copy, index_fill, where,
     masked_fill, masked_select, sort, argsort, topk)
+from .ops import *           # 04 (opsa): differentiable arithmetic, math, reductions, products
+from .reduce_ops import *
+from .matmul_ops import *
 
 float, double, half, cfloat, cdouble = float32, float64, float16, complex64, complex128
 long, int, short, bool = int64, int32, int16, bool_
