@@ -8,7 +8,7 @@ __all__ = ['float', 'double', 'half', 'cfloat', 'cdouble', 'long', 'int', 'short
            'HalfTensor', 'LongTensor', 'IntTensor', 'ShortTensor', 'ByteTensor', 'CharTensor', 'BoolTensor',
            'is_tensor', 'numel']
 
-# %% ../nbs/12_namespace.ipynb #8c8ebd98
+# %% ../nbs/12_namespace.ipynb #e130c1a9
 import builtins as _builtins
 from .backend import device
 from .tensor import (Tensor, Size, dtype, tensor, as_tensor, from_numpy, empty, zeros, ones, full, eye,
@@ -17,13 +17,14 @@ from .tensor import (Tensor, Size, dtype, tensor, as_tensor, from_numpy, empty, 
     can_cast, float16, float32, float64, complex64, complex128, uint8, uint16, uint32, uint64, int8, int16, int32, int64,
     bool_, DTYPE_ALIASES)
 from . import random, autograd
+from .printing import set_printoptions, get_printoptions, printoptions
 from .random import Generator, default_generator
 from .autograd import no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inference_mode
 
 float, double, half, cfloat, cdouble = float32, float64, float16, complex64, complex128
 long, int, short, bool = int64, int32, int16, bool_
 
-# %% ../nbs/12_namespace.ipynb #bb84b495
+# %% ../nbs/12_namespace.ipynb #a9b5bcbf
 def _typed_tensor(dt, name):
     def make(*args):
         if len(args) == 1 and not isinstance(args[0], _builtins.int):

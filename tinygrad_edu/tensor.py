@@ -10,14 +10,14 @@ __all__ = ['float16', 'float32', 'float64', 'complex64', 'complex128', 'uint8', 
            'arange', 'linspace', 'logspace', 'rand', 'randn', 'randint', 'randperm', 'manual_seed', 'rand_like',
            'randn_like', 'randint_like']
 
-# %% ../nbs/01_tensor.ipynb #594eb0c7
+# %% ../nbs/01_tensor.ipynb #9c04fafb
 import builtins, math, numbers, warnings
 import numpy as np
 from .backend import device, as_device, xp_of, xp_of_array, cuda_is_available
 from . import random as _random
 from .printing import tensor_repr
 
-# %% ../nbs/01_tensor.ipynb #8254e258
+# %% ../nbs/01_tensor.ipynb #b1c02b44
 class dtype:
     "A tensor element type, wrapping a NumPy dtype (`.np`)."
     def __init__(self, name, np_dtype, kind):
@@ -41,7 +41,7 @@ _ALL_DTYPES = (float16, float32, float64, complex64, complex128, uint8, uint16, 
 _BY_NP = {d.np: d for d in _ALL_DTYPES}
 def _dtype_by_name(name): return next(d for d in _ALL_DTYPES if d.name == name)
 
-# %% ../nbs/01_tensor.ipynb #e6acc4e2
+# %% ../nbs/01_tensor.ipynb #9653bd5c
 DTYPE_ALIASES = dict(float=float32, double=float64, half=float16, cfloat=complex64, cdouble=complex128,
                      long=int64, int=int32, short=int16, bool=bool_)
 
@@ -63,7 +63,7 @@ def set_default_dtype(d):
         raise TypeError(f"only floating-point types are supported as the default type")
     _default_float = d
 
-# %% ../nbs/01_tensor.ipynb #86db0762
+# %% ../nbs/01_tensor.ipynb #d11801e1
 _CATEGORY = {'b': 0, 'u': 1, 'i': 1, 'f': 2, 'c': 3}
 
 def promote_types(a, b):
@@ -109,7 +109,7 @@ def can_cast(from_, to):
     "Whether an in-place op may write a `from_` result into a `to` tensor (no float->int, complex->real, ->bool)."
     return _CATEGORY[from_.kind] <= _CATEGORY[to.kind] or (from_.kind in 'ui' and to.kind in 'ui')
 
-# %% ../nbs/01_tensor.ipynb #7bda7838
+# %% ../nbs/01_tensor.ipynb #69dac18a
 class Size(tuple):
     "A tensor's shape: a tuple of ints that prints as `torch.Size([2, 3])`."
     def __repr__(self): return f"torch.Size({list(self)})"
@@ -121,7 +121,7 @@ class Size(tuple):
     def __add__(self, other): return Size(tuple.__add__(self, tuple(other)))
     def __reduce__(self): return (Size, (tuple(self),))
 
-# %% ../nbs/01_tensor.ipynb #ff039b81
+# %% ../nbs/01_tensor.ipynb #552deb6f
 _CPU = device('cpu')
 
 class Tensor:
@@ -161,7 +161,7 @@ def _rebuild_tensor(cls, a, dev, requires_grad):
     t._requires_grad = requires_grad
     return t
 
-# %% ../nbs/01_tensor.ipynb #e1fbff9f
+# %% ../nbs/01_tensor.ipynb #b7d1a070
 def _device_of_array(a):
     return _CPU if isinstance(a, np.ndarray) else device('cuda', a.device.id)
 
@@ -203,7 +203,7 @@ def _wrap_dim(d, ndim):
         raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n-1}], but got {d})")
     return d % n
 
-# %% ../nbs/01_tensor.ipynb #df853ffe
+# %% ../nbs/01_tensor.ipynb #49303ef6
 def _get_requires_grad(self): return self._requires_grad
 def _set_requires_grad(self, flag):
     if not self.is_leaf and not flag:
@@ -245,17 +245,18 @@ def _bump_version(t):
     b = t._base if t._base is not None else t
     b._ver += 1
 
-# %% ../nbs/01_tensor.ipynb #95d9341a
+# %% ../nbs/01_tensor.ipynb #9f853b67
 @patch_method
 def __repr__(self, *, tensor_contents=None):
     a = self.array if isinstance(self.array, np.ndarray) else self.array.get()
     fn = self.grad_fn
     return tensor_repr(a, self.dtype.name, device=None if self.device.type == 'cpu' else str(self.device),
-                       requires_grad=self._requires_grad, grad_fn_name=None if fn is None else type(fn).__name__)
+                       requires_grad=self._requires_grad, grad_fn_name=None if fn is None else type(fn).__name__,
+                       default_dtype=_default_float.name)
 Tensor.__str__ = __repr__
 Tensor.__format__ = lambda self, spec: format(self.item(), spec) if self.array.ndim == 0 and spec else repr(self)
 
-# %% ../nbs/01_tensor.ipynb #cf87205f
+# %% ../nbs/01_tensor.ipynb #38d2134b
 def _infer_np_dtype(data):
     "PyTorch's dtype for Python data (floats -> default float dtype, ints -> int64)."
     a = np.asarray(data)
@@ -317,7 +318,7 @@ def from_numpy(a):
                          "are not currently supported. (You can probably work around this by making a copy of your array  with array.copy().) ")
     return Tensor._wrap(a)
 
-# %% ../nbs/01_tensor.ipynb #0095de6e
+# %% ../nbs/01_tensor.ipynb #b8e9bea7
 @patch_method
 def numpy(self, *, force=False):
     "The NumPy array behind a CPU tensor (shared memory)."
@@ -345,7 +346,7 @@ def tolist(self):
     "The values as (nested) Python lists of Python numbers."
     return self.numpy(force=True).tolist()
 
-# %% ../nbs/01_tensor.ipynb #952e9802
+# %% ../nbs/01_tensor.ipynb #3d8d48b4
 def _shape(size, allow_neg=False):
     "Normalise `(5, 3)`, `((5, 3),)` or `([5, 3],)` to a tuple of ints."
     if len(size) == 1 and isinstance(size[0], (tuple, list, Size)): size = tuple(size[0])
@@ -386,7 +387,7 @@ def eye(n, m=None, dtype=None, device=None, requires_grad=False, **kw):
     if requires_grad: _factory_requires_grad(t)
     return t
 
-# %% ../nbs/01_tensor.ipynb #5f3032a8
+# %% ../nbs/01_tensor.ipynb #e2b0c615
 def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False, out=None, **kw):
     "Values from `start` up to (not including) `end`, `step` apart."
     if end is None: start, end = 0, start
@@ -412,7 +413,7 @@ def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_
     if requires_grad: _factory_requires_grad(t)
     return t
 
-# %% ../nbs/01_tensor.ipynb #253d1273
+# %% ../nbs/01_tensor.ipynb #874b33ec
 def _rand_out(a, device, requires_grad):
     t = Tensor._wrap(_on_device(a, device))
     if requires_grad: _factory_requires_grad(t)
@@ -449,7 +450,7 @@ def manual_seed(seed):
 _TYPE_NAMES = dict(float32='Float', float64='Double', float16='Half', int64='Long', int32='Int', int16='Short',
                    int8='Char', uint8='Byte', bool='Bool', complex64='ComplexFloat', complex128='ComplexDouble')
 
-# %% ../nbs/01_tensor.ipynb #28ba9e1e
+# %% ../nbs/01_tensor.ipynb #29b79eab
 def _like(fn):
     def like(input, *args, dtype=None, device=None, requires_grad=False, memory_format=None, **kw):
         return fn(*args, input.shape, dtype=dtype or input.dtype, device=device or input.device, requires_grad=requires_grad, **kw) \
@@ -491,7 +492,7 @@ def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
     return tensor(data.detach() if isinstance(data, Tensor) else data, dtype=dtype or self.dtype,
                   device=device or self.device, requires_grad=requires_grad)
 
-# %% ../nbs/01_tensor.ipynb #8bfebc38
+# %% ../nbs/01_tensor.ipynb #a6bc873c
 def _operand(x, like):
     "The array of a tensor operand, or a Python number as is."
     if isinstance(x, Tensor):
@@ -603,7 +604,7 @@ def __imul__(self, other): return self.mul_(other)
 @patch_method
 def __itruediv__(self, other): return self.div_(other)
 
-# %% ../nbs/01_tensor.ipynb #3b7016a7
+# %% ../nbs/01_tensor.ipynb #c21ace0c
 def _make_view(self, a, fn):
     "Wrap array `a`, a view of `self.array`; `fn(base_tensor)` recreates the view from the base."
     t = Tensor._wrap(a)
@@ -635,7 +636,7 @@ def is_contiguous(self, memory_format=None):
     "True when the elements sit in memory in row-major order with no gaps."
     return builtins.bool(self.array.flags.c_contiguous)
 
-# %% ../nbs/01_tensor.ipynb #d5b3b091
+# %% ../nbs/01_tensor.ipynb #2c078691
 def _infer_size(shape, numel):
     "Replace a single -1 in `shape` so the sizes multiply to `numel`."
     shape = list(shape)
@@ -683,7 +684,7 @@ def contiguous(self, memory_format=None):
     "`self` if already contiguous, else a contiguous copy."
     return self if self.array.flags.c_contiguous else Tensor._wrap(xp_of_array(self.array).ascontiguousarray(self.array))
 
-# %% ../nbs/01_tensor.ipynb #ce57b32e
+# %% ../nbs/01_tensor.ipynb #351b15c9
 @patch_method
 def transpose(self, dim0, dim1):
     "Swap two dimensions (a view)."
@@ -783,7 +784,7 @@ def movedim(self, source, destination):
     return self.permute(*order)
 Tensor.moveaxis = movedim
 
-# %% ../nbs/01_tensor.ipynb #0f596f6f
+# %% ../nbs/01_tensor.ipynb #f746736e
 @patch_method
 def split(self, split_size_or_sections, dim=0):
     "Views of pieces of size `split_size` (the last may be smaller), or of the given `sections` sizes."
@@ -818,7 +819,7 @@ def select(self, dim, index):
     if not -n <= index < n: raise IndexError(f"select(): index {index} out of range for tensor of size {list(self.array.shape)} at dimension {d}")
     return self[(slice(None),) * d + (index,)]
 
-# %% ../nbs/01_tensor.ipynb #29ba9487
+# %% ../nbs/01_tensor.ipynb #f91ca4b4
 def _is_basic(idx):
     "True when every index item is an int, slice, None or Ellipsis (so NumPy returns a view)."
     items = idx if isinstance(idx, tuple) else (idx,)
@@ -868,7 +869,7 @@ def __setitem__(self, idx, value):
     self.array[_convert_index(idx, xp)] = v
     _bump_version(self)
 
-# %% ../nbs/01_tensor.ipynb #ef8d2959
+# %% ../nbs/01_tensor.ipynb #67baf59c
 @patch_method
 def clone(self, *, memory_format=None):
     "A copy with its own memory."
@@ -929,7 +930,7 @@ def type_as(self, other): return self.to(other.dtype)
 Tensor.is_floating_point = lambda self: self.array.dtype.kind == 'f'
 Tensor.is_complex = lambda self: self.array.dtype.kind == 'c'
 
-# %% ../nbs/01_tensor.ipynb #ad8c00fe
+# %% ../nbs/01_tensor.ipynb #79b76e29
 @patch_method
 def __len__(self):
     if self.array.ndim == 0: raise TypeError("len() of a 0-d tensor")
