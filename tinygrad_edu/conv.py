@@ -9,7 +9,7 @@ __all__ = ['conv_out_size', 'pad_array', 'window_view', 'im2col', 'col2im', 'Con
            'layer_norm', 'GroupNorm', 'group_norm', 'Addmm', 'Mm', 'linear', 'bilinear', 'Dropout', 'dropout',
            'Embedding', 'embedding']
 
-# %% ../nbs/04c_conv.ipynb #12f15678
+# %% ../nbs/04c_conv.ipynb #cf185278
 import builtins, math, numbers, warnings
 import numpy as np
 from .backend import xp_of_array
@@ -17,7 +17,7 @@ from .tensor import Tensor, Size, _bump_version, _wrap_dim
 from .autograd import Function
 from . import random as _random
 
-# %% ../nbs/04c_conv.ipynb #b48bb6bd
+# %% ../nbs/04c_conv.ipynb #b1f044d5
 def _ntuple(v, n, name='value'):
     "`3 -> (3, 3)`; a tuple/list is checked for length `n`."
     if isinstance(v, (tuple, list)):
@@ -65,7 +65,7 @@ def im2col(xp_, kernel, out_hw, stride, dilation):
     cols[...] = v
     return cols.reshape(v.shape[0] * kernel[0] * kernel[1], -1)
 
-# %% ../nbs/04c_conv.ipynb #56e1b14f
+# %% ../nbs/04c_conv.ipynb #7349febe
 def col2im(dcols, shape_p, kernel, out_hw, stride, dilation):
     "Sum gradient columns (C·kh·kw, N·OH·OW) back onto the padded input; returns (C, N, Hp, Wp)."
     N, C, Hp, Wp = shape_p
@@ -77,10 +77,12 @@ def col2im(dcols, shape_p, kernel, out_hw, stride, dilation):
             g[:, :, i * d1:i * d1 + s1 * (oh - 1) + 1:s1, j * d2:j * d2 + s2 * (ow - 1) + 1:s2] += d6[:, i, j]
     return g
 
-# %% ../nbs/04c_conv.ipynb #3c2ed3d9
+# %% ../nbs/04c_conv.ipynb #883df5b1
 def _check_conv(x, w, b, groups, nd):
     if x.ndim not in (nd + 1, nd + 2):
         raise RuntimeError(f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to conv{nd}d, but got input of size: {list(x.shape)}")
+    if x.dtype != w.dtype and x.dtype.name == 'float64':
+        raise RuntimeError(f"expected scalar type {_tname(x)} but found {_tname(w)}")
     if x.dtype != w.dtype:
         raise RuntimeError(f"Input type ({x.type()}) and weight type ({w.type()}) should be the same or input should be a MKLDNN tensor and weight is a dense tensor")
     if x.device != w.device: raise RuntimeError(f"Input type ({x.type()}) and weight type ({w.type()}) should be on the same device")
@@ -93,6 +95,13 @@ def _check_conv(x, w, b, groups, nd):
         raise RuntimeError(f"Given groups={groups}, weight of size {list(w.shape)}, expected input{batched} to have {w.shape[1] * groups} channels, but got {C} channels instead")
     if b is not None and (b.ndim != 1 or b.shape[0] != w.shape[0]):
         raise RuntimeError(f"Given weight of size {list(w.shape)}, expected bias to be 1-dimensional with {w.shape[0]} elements, but got bias of size {list(b.shape)} instead")
+
+def _group_blocks(O, K, groups):
+    "Row slices (of the filters, of the columns) for each group: group i's filters only see its channels."
+    Og, Kg = O // groups, K
+    return [(slice(i * Og, (i + 1) * Og), slice(i * Kg, (i + 1) * Kg)) for i in range(groups)]
+
+def _cat(blocks): return blocks[0] if len(blocks) == 1 else xp_of_array(blocks[0]).concatenate(blocks)
 
 class Convolution(Function):
     "N-d convolution (1-d and 2-d) of NCHW input by (O, C/groups, kh, kw) filters: im2col + one matrix product."
@@ -113,8 +122,8 @@ class Convolution(Function):
                                f"{(kw - 1) * dilation[1] + 1}). Kernel size can't be greater than actual input size")
         oh, ow = conv_out_size(Hp, kh, stride[0], 0, dilation[0]), conv_out_size(Wp, kw, stride[1], 0, dilation[1])
         cols = im2col(ap, (kh, kw), (oh, ow), stride, dilation)             # (C·kh·kw, N·oh·ow)
-        if groups == 1: y = wa.reshape(O, -1) @ cols                          # (O, N·oh·ow)
-        else: y = wa.reshape(groups, O // groups, -1) @ cols.reshape(groups, Cg * kh * kw, -1)
+        w2 = wa.reshape(O, -1)
+        y = _cat([w2[o] @ cols[c] for o, c in _group_blocks(O, Cg * kh * kw, groups)])   # (O, N·oh·ow)
         y = y.reshape(O, N, oh, ow).transpose(1, 0, 2, 3)
         out = xp_of_array(a).empty(y.shape, dtype=y.dtype)
         if b is None: out[...] = y
@@ -133,17 +142,18 @@ class Convolution(Function):
         wa = w.array.reshape(w.shape[0], w.shape[1], k[0], k[1])
         O, Cg = wa.shape[:2]
         g = gy.array.reshape(N, O, ohw[0], ohw[1])
-        gT = g.transpose(1, 0, 2, 3).reshape(groups, O // groups, -1)       # (g, O/g, N·oh·ow): one copy
+        gT = g.transpose(1, 0, 2, 3).reshape(O, -1)                         # (O, N·oh·ow): one copy
+        w2, blocks = wa.reshape(O, -1), _group_blocks(O, Cg * k[0] * k[1], groups)
         gx = gw = gb = None
         if ctx.needs_input_grad[0]:
-            dcols = wa.reshape(groups, O // groups, -1).transpose(0, 2, 1) @ gT
-            gp = col2im(dcols.reshape(C * k[0] * k[1], -1), shape_p, k, ohw, stride, dilation)
+            dcols = _cat([w2[o].T @ gT[o] for o, c in blocks])                # (C·kh·kw, N·oh·ow)
+            gp = col2im(dcols, shape_p, k, ohw, stride, dilation)
             (pt, _), (pl, _) = pads
             gx = xp_of_array(gp).ascontiguousarray(gp[:, :, pt:pt + H, pl:pl + W].transpose(1, 0, 2, 3))
             gx = Tensor._wrap(gx.reshape(x.shape))
         if ctx.needs_input_grad[1]:
-            c = cols.array.reshape(groups, Cg * k[0] * k[1], -1)
-            gw = Tensor._wrap((gT @ c.transpose(0, 2, 1)).reshape(w.shape))
+            cols = cols.array     # (cols @ gTᵀ)ᵀ, not gT @ colsᵀ: NumPy's matmul is ~10x slower on the latter layout here
+            gw = Tensor._wrap(_cat([(cols[c] @ gT[o].T).T for o, c in blocks]).reshape(w.shape))
         if ctx.has_bias and ctx.needs_input_grad[2]: gb = Tensor._wrap(g.sum((0, 2, 3)))
         return gx, gw, gb
 
@@ -163,7 +173,7 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     "1-D convolution: input (N, C, L) or (C, L), weight (O, C/groups, k), bias (O,) -> (N, O, OL)."
     return _conv(input, weight, bias, stride, padding, dilation, groups, 1)
 
-# %% ../nbs/04c_conv.ipynb #72ccc621
+# %% ../nbs/04c_conv.ipynb #fd6db4b9
 def pool_out_size(n, k, s, p, d, ceil_mode):
     "PyTorch's pooling output length (with `ceil_mode`, a last window must start inside input or left padding)."
     out = (n + 2 * p - d * (k - 1) - 1 + (s - 1 if ceil_mode else 0)) // s + 1
@@ -171,7 +181,7 @@ def pool_out_size(n, k, s, p, d, ceil_mode):
     return out
 
 def _pool_geometry(x, kernel_size, stride, padding, dilation, ceil_mode):
-    if x.ndim not in (3, 4): raise RuntimeError(f"non-empty 3D or 4D (batch mode) tensor expected for input, but got: {list(x.shape)}")
+    if x.ndim not in (3, 4): raise RuntimeError("non-empty 3D or 4D (batch mode) tensor expected for input")
     k = _ntuple(kernel_size, 2, 'kernel_size')
     s = k if stride is None or (isinstance(stride, (tuple, list)) and len(stride) == 0) else _ntuple(stride, 2, 'stride')
     p, d = _ntuple(padding, 2, 'padding'), _ntuple(dilation, 2, 'dilation')
@@ -244,7 +254,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
 def max_pool2d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=True):
     return max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
 
-# %% ../nbs/04c_conv.ipynb #b1312e39
+# %% ../nbs/04c_conv.ipynb #bf7344bd
 def _avg_divisor(n, o, k, s, p, count_include_pad, xp):
     "Per-output window sizes along one axis, as PyTorch counts them."
     start = xp.arange(o) * s - p
@@ -291,7 +301,7 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     if divisor_override is not None and divisor_override == 0: raise RuntimeError("divisor must be not zero")
     return AvgPool2d.apply(input, k, s, pads, ohw, count_include_pad, divisor_override)
 
-# %% ../nbs/04c_conv.ipynb #43d9de30
+# %% ../nbs/04c_conv.ipynb #4ab5e89d
 def _adaptive_windows(n, o):
     return [(i * n // o, -(-(i + 1) * n // o)) for i in range(o)]
 
@@ -359,7 +369,7 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
     "Max pooling of (N, C, H, W) or (C, H, W) input to a fixed (OH, OW) output size."
     return AdaptiveMaxPool2d.apply(input, _adaptive_size(input, output_size), return_indices)
 
-# %% ../nbs/04c_conv.ipynb #452d850a
+# %% ../nbs/04c_conv.ipynb #4b3d1deb
 def _channel_sum(a, b=None):
     "Per-channel sum over every axis but 1 of `a` (or of `a·b`), for (N, C, ...) arrays."
     xp = xp_of_array(a)
@@ -441,7 +451,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
             raise RuntimeError(f"{name} should contain {C} elements not {t.numel()}")
     return BatchNorm.apply(input, weight, bias, (running_mean, running_var), training, momentum, eps)
 
-# %% ../nbs/04c_conv.ipynb #3b3f6b7a
+# %% ../nbs/04c_conv.ipynb #c288ce4e
 def _norm_rows(a, eps):
     "Standardise each row of the 2-D array `a`: returns x̂ and 1/σ per row."
     xp = xp_of_array(a)
@@ -529,7 +539,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05):
         raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, but got input of shape {list(input.shape)} and num_groups={num_groups}")
     return GroupNorm.apply(input, weight, bias, num_groups, eps)
 
-# %% ../nbs/04c_conv.ipynb #e7bf516e
+# %% ../nbs/04c_conv.ipynb #ed6f9363
 class Addmm(Function):
     "x @ Wᵀ + b for x of shape (..., in), W (out, in), b (out,) or None."
     node_name = 'AddmmBackward0'
@@ -572,7 +582,7 @@ def _tname(t):
 def bilinear(input1, input2, weight, bias=None):
     raise NotImplementedError("bilinear is not implemented in tinygrad_edu")
 
-# %% ../nbs/04c_conv.ipynb #7c5d9ce3
+# %% ../nbs/04c_conv.ipynb #e73b0c99
 class Dropout(Function):
     node_name = 'MulBackward0'
     supports_double_backward = False
@@ -600,7 +610,7 @@ def dropout(input, p=0.5, training=True, inplace=False):
         return input
     return out
 
-# %% ../nbs/04c_conv.ipynb #947a964f
+# %% ../nbs/04c_conv.ipynb #4bf9dfe1
 class Embedding(Function):
     node_name = 'EmbeddingBackward0'
     supports_double_backward = False

@@ -11,14 +11,14 @@ __all__ = ['Relu', 'LeakyRelu', 'Elu', 'Gelu', 'Sigmoid', 'Tanh', 'Silu', 'Softp
            'kl_div', 'Normalize', 'normalize', 'CosineSimilarity', 'cosine_similarity', 'PairwiseDistance',
            'pairwise_distance']
 
-# %% ../nbs/04d_losses.ipynb #efa0c96f
+# %% ../nbs/04d_losses.ipynb #02c6fb69
 import builtins, math, numbers, warnings
 import numpy as np
 from .backend import xp_of_array
 from .tensor import Tensor, _bump_version, _wrap_dim, _TYPE_NAMES, dtype_of, get_default_dtype
 from .autograd import Function, needs_inplace_autograd, record_inplace
 
-# %% ../nbs/04d_losses.ipynb #479d6dba
+# %% ../nbs/04d_losses.ipynb #e2728857
 def _floating(a):
     "Integer/bool arrays are computed in the default float dtype, as PyTorch does for these functions."
     return a if a.dtype.kind in 'fc' else a.astype(get_default_dtype().np)
@@ -160,7 +160,7 @@ def tanh(input):
     "tanh(x)."
     return _act(Tanh, input, False)
 
-# %% ../nbs/04d_losses.ipynb #171cdd59
+# %% ../nbs/04d_losses.ipynb #8296ab28
 def _softmax_dim(input, dim, name):
     if dim is None:
         warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X as an argument.", UserWarning, stacklevel=3)
@@ -219,7 +219,7 @@ def _relu_(self): return relu(self, inplace=True)
 _relu_.__name__ = 'relu_'
 for _f in (relu, _relu_, sigmoid, tanh, softmax, log_softmax): setattr(Tensor, _f.__name__, _f)   # x.relu(), x.softmax(1), ...
 
-# %% ../nbs/04d_losses.ipynb #be88a0d7
+# %% ../nbs/04d_losses.ipynb #904c4bf8
 def _reduction(size_average, reduce, reduction):
     "Legacy `size_average`/`reduce` arguments -> a reduction string (as PyTorch's _Reduction)."
     if size_average is not None or reduce is not None:
@@ -264,7 +264,8 @@ def _reduce(loss, reduction, denom=None):
 def _grad_scale(gy, reduction, denom, shape):
     "The per-element factor the reduction puts in front of each element's gradient."
     g = gy.array
-    return g.reshape(shape) if reduction == 'none' else g / denom if reduction == 'mean' else g
+    if reduction == 'mean': return g / denom if denom else g * 0     # every target ignored: no gradient
+    return g.reshape(shape) if reduction == 'none' else g
 
 class CrossEntropy(Function):
     "log-softmax + negative log-likelihood (+ label smoothing, weights, ignore_index) in one node."
@@ -350,7 +351,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         cls = _CrossEntropySmooth if label_smoothing > 0 else _CrossEntropy2d if input.ndim == 4 else CrossEntropy
     return cls.apply(input, target, weight, ignore_index, reduction, label_smoothing, probs)
 
-# %% ../nbs/04d_losses.ipynb #dd5bfd47
+# %% ../nbs/04d_losses.ipynb #4f2bbf0a
 class NllLoss(Function):
     node_name = 'NllLossBackward0'
     supports_double_backward = False
@@ -383,7 +384,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     _check_class_target(input, target, weight, input.shape[1] if input.ndim > 1 else input.shape[0])
     return (_NllLoss2d if input.ndim == 4 else NllLoss).apply(input, target, weight, ignore_index, reduction)
 
-# %% ../nbs/04d_losses.ipynb #30195048
+# %% ../nbs/04d_losses.ipynb #f7d72d3e
 def _unbroadcast(g, shape):
     "Sum gradient `g` over the dimensions that broadcasting added or stretched, back to `shape`."
     while g.ndim > len(shape): g = g.sum(0)
@@ -403,11 +404,13 @@ def _check_sizes(input, target):
 class _PairLoss(Function):
     "loss = reduce(weight·f(input, target)); subclasses define `f(x, t, *params) -> (loss, dl/dx, dl/dt)`."
     supports_double_backward = False
+    mean_over_weight = False          # PyTorch's weighted mse/l1 'mean' divides by the total weight, the others by the count
     @classmethod
     def forward(cls, ctx, x, t, weight, reduction, *params):
         l, gx, gt = cls.f(x.array, t.array, *params)
         if weight is not None: w = weight.array; l, gx, gt = l * w, gx * w, gt * w
-        ctx.grads, ctx.reduction, ctx.n, ctx.shapes = (gx, gt), reduction, l.size, (x.array.shape, t.array.shape)
+        n = weight.array.sum() if weight is not None and cls.mean_over_weight else l.size
+        ctx.grads, ctx.reduction, ctx.n, ctx.shapes = (gx, gt), reduction, n, (x.array.shape, t.array.shape)
         return Tensor._wrap(xp_of_array(l).asarray(_reduce(l, reduction, ctx.n if reduction != 'batchmean' else l.shape[0])))
     @classmethod
     def backward(cls, ctx, gy):
@@ -419,11 +422,11 @@ class _PairLoss(Function):
         return dx, dt, None
 
 class MseLoss(_PairLoss):
-    node_name = 'MseLossBackward0'
+    node_name, mean_over_weight = 'MseLossBackward0', True
     def f(x, t): d = x - t; return d * d, 2 * d, -2 * d
 
 class L1Loss(_PairLoss):
-    node_name = 'L1LossBackward0'
+    node_name, mean_over_weight = 'L1LossBackward0', True
     def f(x, t): d = x - t; s = xp_of_array(d).sign(d); return abs(d), s, -s
 
 class SmoothL1Loss(_PairLoss):
@@ -481,6 +484,7 @@ class _KLMean(KLDiv): node_name = 'MeanBackward0'
 
 def _pair(cls, input, target, weight, reduction, *params):
     _check_sizes(input, target)
+    if weight is not None and tuple(weight.shape) != tuple(input.shape): raise ValueError("Weights and input must have the same size.")
     return cls.apply(input, target, weight, reduction, *params)
 
 def mse_loss(input, target, size_average=None, reduce=None, reduction='mean', weight=None):
@@ -520,7 +524,7 @@ def kl_div(input, target, size_average=None, reduce=None, reduction='mean', log_
     cls = {'batchmean': _KLBatchmean, 'sum': _KLSum, 'mean': _KLMean}.get(reduction, _KLNoneLog if log_target else _KLNone)
     return cls.apply(input, target, None, reduction, log_target)
 
-# %% ../nbs/04d_losses.ipynb #0778eda0
+# %% ../nbs/04d_losses.ipynb #b5dd7d92
 def _pnorm(v, p, dim):
     xp = xp_of_array(v)
     if p == 2: return xp.sqrt((v * v).sum(dim, keepdims=True))
