@@ -11,14 +11,14 @@ __all__ = ['Relu', 'LeakyRelu', 'Elu', 'Gelu', 'Sigmoid', 'Tanh', 'Silu', 'Softp
            'kl_div', 'Normalize', 'normalize', 'CosineSimilarity', 'cosine_similarity', 'PairwiseDistance',
            'pairwise_distance']
 
-# %% ../nbs/04d_losses.ipynb #02c6fb69
+# %% ../nbs/04d_losses.ipynb #6991d188
 import builtins, math, numbers, warnings
 import numpy as np
 from .backend import xp_of_array
 from .tensor import Tensor, _bump_version, _wrap_dim, _TYPE_NAMES, dtype_of, get_default_dtype
 from .autograd import Function, needs_inplace_autograd, record_inplace
 
-# %% ../nbs/04d_losses.ipynb #e2728857
+# %% ../nbs/04d_losses.ipynb #d85fbd2c
 def _floating(a):
     "Integer/bool arrays are computed in the default float dtype, as PyTorch does for these functions."
     return a if a.dtype.kind in 'fc' else a.astype(get_default_dtype().np)
@@ -160,7 +160,7 @@ def tanh(input):
     "tanh(x)."
     return _act(Tanh, input, False)
 
-# %% ../nbs/04d_losses.ipynb #8296ab28
+# %% ../nbs/04d_losses.ipynb #76917608
 def _softmax_dim(input, dim, name):
     if dim is None:
         warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X as an argument.", UserWarning, stacklevel=3)
@@ -219,7 +219,7 @@ def _relu_(self): return relu(self, inplace=True)
 _relu_.__name__ = 'relu_'
 for _f in (relu, _relu_, sigmoid, tanh, softmax, log_softmax): setattr(Tensor, _f.__name__, _f)   # x.relu(), x.softmax(1), ...
 
-# %% ../nbs/04d_losses.ipynb #904c4bf8
+# %% ../nbs/04d_losses.ipynb #a919acf6
 def _reduction(size_average, reduce, reduction):
     "Legacy `size_average`/`reduce` arguments -> a reduction string (as PyTorch's _Reduction)."
     if size_average is not None or reduce is not None:
@@ -351,7 +351,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         cls = _CrossEntropySmooth if label_smoothing > 0 else _CrossEntropy2d if input.ndim == 4 else CrossEntropy
     return cls.apply(input, target, weight, ignore_index, reduction, label_smoothing, probs)
 
-# %% ../nbs/04d_losses.ipynb #4f2bbf0a
+# %% ../nbs/04d_losses.ipynb #34f6ad3a
 class NllLoss(Function):
     node_name = 'NllLossBackward0'
     supports_double_backward = False
@@ -384,7 +384,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     _check_class_target(input, target, weight, input.shape[1] if input.ndim > 1 else input.shape[0])
     return (_NllLoss2d if input.ndim == 4 else NllLoss).apply(input, target, weight, ignore_index, reduction)
 
-# %% ../nbs/04d_losses.ipynb #f7d72d3e
+# %% ../nbs/04d_losses.ipynb #31e9fe9f
 def _unbroadcast(g, shape):
     "Sum gradient `g` over the dimensions that broadcasting added or stretched, back to `shape`."
     while g.ndim > len(shape): g = g.sum(0)
@@ -451,9 +451,11 @@ class BinaryCrossEntropy(_PairLoss):
     node_name = 'BinaryCrossEntropyBackward0'
     def f(p, t):
         xp = xp_of_array(p)
-        with np.errstate(divide='ignore'): lp, l1p = xp.maximum(xp.log(p), -100), xp.maximum(xp.log1p(-p), -100)
-        l = -(t * lp + (1 - t) * l1p)
-        return l, (p - t) / xp.maximum(p * (1 - p), 1e-12), l1p - lp
+        with np.errstate(divide='ignore'):
+            lp, l1p = xp.log(p), xp.log1p(-p)
+            dt = l1p - lp                                      # the target's gradient is not clamped (as in PyTorch)
+        l = -(t * xp.maximum(lp, -100) + (1 - t) * xp.maximum(l1p, -100))
+        return l, (p - t) / xp.maximum(p * (1 - p), 1e-12), dt
 
 class BinaryCrossEntropyWithLogits(_PairLoss):
     "BCE of sigmoid(x), computed from x stably: (1 - t)·x + (1 + (pw - 1)·t)·softplus(-x)."
@@ -524,7 +526,7 @@ def kl_div(input, target, size_average=None, reduce=None, reduction='mean', log_
     cls = {'batchmean': _KLBatchmean, 'sum': _KLSum, 'mean': _KLMean}.get(reduction, _KLNoneLog if log_target else _KLNone)
     return cls.apply(input, target, None, reduction, log_target)
 
-# %% ../nbs/04d_losses.ipynb #b5dd7d92
+# %% ../nbs/04d_losses.ipynb #b0644610
 def _pnorm(v, p, dim):
     xp = xp_of_array(v)
     if p == 2: return xp.sqrt((v * v).sum(dim, keepdims=True))
