@@ -13,6 +13,7 @@ def _args():
     p.add_argument('--threads', type=int, default=2)
     p.add_argument('--runs', type=int, default=7)
     p.add_argument('--only', default='', help='run only cases whose name contains this')
+    p.add_argument('--cpu-time', action='store_true', help='measure process CPU time instead of wall time (steadier on a busy machine; use with --threads 1)')
     p.add_argument('--profile', default='', help='cProfile the (first) case whose name contains this, print the top entries')
     return p.parse_args()
 
@@ -51,6 +52,20 @@ def cases():
     t = rs.randint(0, 10, 128)
     yield ('cross_entropy 128x10', [f32(128, 10)], lambda x: L.cross_entropy(x, tensor(t)), lambda x: TF.cross_entropy(x, torch.tensor(t)))
     yield ('linear 64x400 -> 120', [f32(64, 400), f32(120, 400), f32(120)], C.linear, TF.linear)
+    for n in (4, 64):   # the seed's LeNet (forward + backward of the loss, no optimizer step)
+        params = [f32(6, 3, 5, 5) * .1, f32(6) * .1, f32(16, 6, 5, 5) * .1, f32(16) * .1, f32(120, 400) * .05, f32(120) * .1,
+                  f32(84, 120) * .1, f32(84) * .1, f32(10, 84) * .1, f32(10) * .1]
+        t = rs.randint(0, 10, n)
+        yield (f'LeNet forward+backward batch {n}', [f32(n, 3, 32, 32)] + params,
+               lambda *a, t=t: _lenet(C, L, tensor, t, *a), lambda *a, t=t: _lenet(TF, TF, torch.tensor, t, *a))
+
+def _lenet(F, A, mk, target, x, w1, b1, w2, b2, w3, b3, w4, b4, w5, b5):
+    x = F.max_pool2d(A.relu(F.conv2d(x, w1, b1)), 2)
+    x = F.max_pool2d(A.relu(F.conv2d(x, w2, b2)), 2)
+    x = x.reshape(x.shape[0], 400)
+    x = A.relu(F.linear(x, w3, b3))
+    x = A.relu(F.linear(x, w4, b4))
+    return A.cross_entropy(F.linear(x, w5, b5), mk(target))
 
 def run(fn, arrays, make, runs):
     xs = [make(a) for a in arrays]
@@ -59,16 +74,17 @@ def run(fn, arrays, make, runs):
         y = fn(*xs)
         y.backward(make(np.ones(y.shape, np.float32)) if y.ndim else None)
     step()
+    clock = time.process_time if args.cpu_time else time.perf_counter
     times = []
     for _ in range(runs):
-        t0 = time.perf_counter(); step(); times.append(time.perf_counter() - t0)
+        t0 = clock(); step(); times.append(clock() - t0)
     return float(np.median(times))
 
 def main():
     ours_make = lambda a: tensor(a, requires_grad=True)
     torch_make = lambda a: torch.tensor(a, requires_grad=True)
     rows = []
-    print(f"threads={args.threads} runs={args.runs} (median, forward+backward, ms)")
+    print(f"threads={args.threads} runs={args.runs} (median {'CPU' if args.cpu_time else 'wall'} time of forward+backward, ms)")
     print(f"{'case':45s} {'ours':>9s} {'torch':>9s} {'ratio':>6s}")
     for name, arrays, ours, theirs in cases():
         if args.only not in name: continue

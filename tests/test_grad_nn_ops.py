@@ -99,6 +99,11 @@ def test_max_pool2d(kw, dt):
     it = TF.max_pool2d(torch.tensor(x), return_indices=True, **kw)[1].numpy()
     np.testing.assert_array_equal(io, it)
 
+def test_max_pool2d_nan():
+    x = rn(2, 2, 6, 6); x[0, 0, 1, 1] = x[0, 0, 0, 0] = x[1, 1, 4, 4] = np.nan
+    o, t = C.max_pool2d(tensor(x), 3, 2, 1, return_indices=True), TF.max_pool2d(torch.tensor(x), 3, 2, 1, return_indices=True)
+    np.testing.assert_array_equal(o[1].numpy(), t[1].numpy()); np.testing.assert_array_equal(o[0].numpy(), t[0].numpy())
+
 def test_max_pool2d_ties_and_unbatched():
     x = np.zeros((2, 4, 4))
     compare(lambda x: C.max_pool2d(x, 2), lambda x: TF.max_pool2d(x, 2), [x])                 # all ties: first wins

@@ -9,7 +9,7 @@ __all__ = ['conv_out_size', 'pad_array', 'window_view', 'im2col', 'col2im', 'Con
            'layer_norm', 'GroupNorm', 'group_norm', 'Addmm', 'Mm', 'linear', 'bilinear', 'Dropout', 'dropout',
            'Embedding', 'embedding']
 
-# %% ../nbs/04c_conv.ipynb #cf185278
+# %% ../nbs/04c_conv.ipynb #70100623
 import builtins, math, numbers, warnings
 import numpy as np
 from .backend import xp_of_array
@@ -17,7 +17,7 @@ from .tensor import Tensor, Size, _bump_version, _wrap_dim
 from .autograd import Function
 from . import random as _random
 
-# %% ../nbs/04c_conv.ipynb #b1f044d5
+# %% ../nbs/04c_conv.ipynb #100cd277
 def _ntuple(v, n, name='value'):
     "`3 -> (3, 3)`; a tuple/list is checked for length `n`."
     if isinstance(v, (tuple, list)):
@@ -65,7 +65,7 @@ def im2col(xp_, kernel, out_hw, stride, dilation):
     cols[...] = v
     return cols.reshape(v.shape[0] * kernel[0] * kernel[1], -1)
 
-# %% ../nbs/04c_conv.ipynb #7349febe
+# %% ../nbs/04c_conv.ipynb #0df1d40d
 def col2im(dcols, shape_p, kernel, out_hw, stride, dilation):
     "Sum gradient columns (C·kh·kw, N·OH·OW) back onto the padded input; returns (C, N, Hp, Wp)."
     N, C, Hp, Wp = shape_p
@@ -77,7 +77,7 @@ def col2im(dcols, shape_p, kernel, out_hw, stride, dilation):
             g[:, :, i * d1:i * d1 + s1 * (oh - 1) + 1:s1, j * d2:j * d2 + s2 * (ow - 1) + 1:s2] += d6[:, i, j]
     return g
 
-# %% ../nbs/04c_conv.ipynb #883df5b1
+# %% ../nbs/04c_conv.ipynb #c0cc53f9
 def _check_conv(x, w, b, groups, nd):
     if x.ndim not in (nd + 1, nd + 2):
         raise RuntimeError(f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to conv{nd}d, but got input of size: {list(x.shape)}")
@@ -173,7 +173,7 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     "1-D convolution: input (N, C, L) or (C, L), weight (O, C/groups, k), bias (O,) -> (N, O, OL)."
     return _conv(input, weight, bias, stride, padding, dilation, groups, 1)
 
-# %% ../nbs/04c_conv.ipynb #fd6db4b9
+# %% ../nbs/04c_conv.ipynb #4ac7a0b4
 def pool_out_size(n, k, s, p, d, ceil_mode):
     "PyTorch's pooling output length (with `ceil_mode`, a last window must start inside input or left padding)."
     out = (n + 2 * p - d * (k - 1) - 1 + (s - 1 if ceil_mode else 0)) // s + 1
@@ -212,14 +212,13 @@ class MaxPool2d(Function):
         unbatched = a.ndim == 3
         if unbatched: a = a[None]
         ap = pad_array(a, pads, -xp.inf)
-        out = arg = None
-        for t in range(k[0] * k[1]):
-            v = _tap(ap, t // k[1], t % k[1], s, d, ohw)
-            if out is None: out, arg = v.copy(), xp.zeros(v.shape, dtype=np.int16)
-            else:
-                better = v > out
-                if a.dtype.kind == 'f': better |= v != v                        # NaN propagates, as in PyTorch
-                xp.copyto(out, v, where=better); xp.copyto(arg, t, where=better)
+        taps = [_tap(ap, t // k[1], t % k[1], s, d, ohw) for t in range(k[0] * k[1])]
+        out = taps[0].copy()
+        for v in taps[1:]: xp.maximum(out, v, out=out)                        # NaN propagates, as in PyTorch
+        arg = xp.zeros(out.shape, dtype=np.int8 if len(taps) < 128 else np.int16)
+        for t in range(len(taps) - 1, -1, -1): xp.copyto(arg, t, where=taps[t] == out)   # last to first: ties go to the first
+        if a.dtype.kind == 'f' and xp.isnan(out).any():                      # PyTorch points at the last NaN
+            for t in range(len(taps)): xp.copyto(arg, t, where=taps[t] != taps[t])
         ctx.geom = (a.shape, ap.shape, k, s, d, pads, ohw, unbatched)
         ctx.save_for_backward(x, Tensor._wrap(arg))
         res = Tensor._wrap(out[0] if unbatched else out)
@@ -254,7 +253,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
 def max_pool2d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=True):
     return max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
 
-# %% ../nbs/04c_conv.ipynb #bf7344bd
+# %% ../nbs/04c_conv.ipynb #927c85aa
 def _avg_divisor(n, o, k, s, p, count_include_pad, xp):
     "Per-output window sizes along one axis, as PyTorch counts them."
     start = xp.arange(o) * s - p
@@ -301,7 +300,7 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     if divisor_override is not None and divisor_override == 0: raise RuntimeError("divisor must be not zero")
     return AvgPool2d.apply(input, k, s, pads, ohw, count_include_pad, divisor_override)
 
-# %% ../nbs/04c_conv.ipynb #4ab5e89d
+# %% ../nbs/04c_conv.ipynb #1c516d38
 def _adaptive_windows(n, o):
     return [(i * n // o, -(-(i + 1) * n // o)) for i in range(o)]
 
@@ -369,7 +368,7 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
     "Max pooling of (N, C, H, W) or (C, H, W) input to a fixed (OH, OW) output size."
     return AdaptiveMaxPool2d.apply(input, _adaptive_size(input, output_size), return_indices)
 
-# %% ../nbs/04c_conv.ipynb #4b3d1deb
+# %% ../nbs/04c_conv.ipynb #20d8589a
 def _channel_sum(a, b=None):
     "Per-channel sum over every axis but 1 of `a` (or of `a·b`), for (N, C, ...) arrays."
     xp = xp_of_array(a)
@@ -451,7 +450,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
             raise RuntimeError(f"{name} should contain {C} elements not {t.numel()}")
     return BatchNorm.apply(input, weight, bias, (running_mean, running_var), training, momentum, eps)
 
-# %% ../nbs/04c_conv.ipynb #c288ce4e
+# %% ../nbs/04c_conv.ipynb #54be7e87
 def _norm_rows(a, eps):
     "Standardise each row of the 2-D array `a`: returns x̂ and 1/σ per row."
     xp = xp_of_array(a)
@@ -539,7 +538,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05):
         raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, but got input of shape {list(input.shape)} and num_groups={num_groups}")
     return GroupNorm.apply(input, weight, bias, num_groups, eps)
 
-# %% ../nbs/04c_conv.ipynb #ed6f9363
+# %% ../nbs/04c_conv.ipynb #6f1af703
 class Addmm(Function):
     "x @ Wᵀ + b for x of shape (..., in), W (out, in), b (out,) or None."
     node_name = 'AddmmBackward0'
@@ -582,7 +581,7 @@ def _tname(t):
 def bilinear(input1, input2, weight, bias=None):
     raise NotImplementedError("bilinear is not implemented in tinygrad_edu")
 
-# %% ../nbs/04c_conv.ipynb #e73b0c99
+# %% ../nbs/04c_conv.ipynb #af67fd25
 class Dropout(Function):
     node_name = 'MulBackward0'
     supports_double_backward = False
@@ -610,7 +609,7 @@ def dropout(input, p=0.5, training=True, inplace=False):
         return input
     return out
 
-# %% ../nbs/04c_conv.ipynb #4bf9dfe1
+# %% ../nbs/04c_conv.ipynb #e78743c7
 class Embedding(Function):
     node_name = 'EmbeddingBackward0'
     supports_double_backward = False
