@@ -8,12 +8,14 @@ __all__ = ['is_available', 'device_count', 'is_initialized', 'current_device', '
            'seed_all', 'memory_allocated', 'max_memory_allocated', 'reset_peak_memory_stats', 'memory_reserved',
            'empty_cache']
 
-# %% ../nbs/09_cuda.ipynb #54184b44
+# %% ../nbs/09_cuda.ipynb #72674ee8
+import importlib
 import numpy as np
 from .backend import cupy_or_none, cuda_is_available, cuda_device_count, device, as_device, xp_of
-from . import random as _random
 
-# %% ../nbs/09_cuda.ipynb #4db362fb
+_random = importlib.import_module('tinygrad_edu.random')   # the module (a package attribute may be shadowed)
+
+# %% ../nbs/09_cuda.ipynb #c197c94d
 def is_available():
     "True when CuPy is installed and sees a CUDA GPU (never raises)."
     return cuda_is_available()
@@ -30,7 +32,7 @@ def _cupy():
     "CuPy, or PyTorch's AssertionError when there is no GPU."
     return xp_of('cuda')
 
-# %% ../nbs/09_cuda.ipynb #5be6912d
+# %% ../nbs/09_cuda.ipynb #e69cdad5
 def _index(d):
     "A device index from `None`, an int, a string or a `device`."
     if d is None: return current_device()
@@ -76,14 +78,14 @@ def get_device_capability(device=None):
     p = get_device_properties(device)
     return (p.major, p.minor)
 
-# %% ../nbs/09_cuda.ipynb #4b6de1bc
+# %% ../nbs/09_cuda.ipynb #056c6a8a
 def synchronize(device=None):
     "Wait until every kernel queued on the GPU has finished."
     cp = _cupy()
     if device is not None: set_device(device)
     cp.cuda.Device().synchronize()
 
-# %% ../nbs/09_cuda.ipynb #3aa6eb93
+# %% ../nbs/09_cuda.ipynb #4a424e4d
 class Event:
     "A marker in the GPU's queue: `record()` it, then `elapsed_time(other)` in milliseconds."
     def __init__(self, enable_timing=False, blocking=False, interprocess=False):
@@ -105,7 +107,7 @@ class Event:
         "Milliseconds of GPU time between this marker and `end_event` (both recorded and reached)."
         return _cupy().cuda.get_elapsed_time(self._event, end_event._event)
 
-# %% ../nbs/09_cuda.ipynb #dfd51625
+# %% ../nbs/09_cuda.ipynb #ff01776e
 def manual_seed(seed):
     "Seed the GPU's random generator (a no-op without a GPU, as in PyTorch)."
     cp = cupy_or_none()
@@ -128,7 +130,7 @@ _hooks = getattr(_random, '_seed_hooks', None)    # random.manual_seed(s) calls 
 if _hooks is not None:                             # idempotent: at most one GPU hook in the list
     _hooks[:] = [h for h in _hooks if h.__name__ != 'manual_seed_all'] + [manual_seed_all]
 
-# %% ../nbs/09_cuda.ipynb #e3661d1a
+# %% ../nbs/09_cuda.ipynb #cf7c0c3e
 _peak = 0
 
 def memory_allocated(device=None):
