@@ -8,7 +8,7 @@ barrier placement are all exercised; what is not (warp scheduling, memory coales
 order of the real GPU) needs a GPU. ElementwiseKernel bodies run inside the CuPy-like wrapper of
 test_cuda_compile.py.
 """
-import ctypes, hashlib, math, re, shutil, subprocess
+import ctypes, hashlib, math, os, re, shutil, subprocess
 from pathlib import Path
 import numpy as np
 import pytest
@@ -64,10 +64,12 @@ def _compile(code):
     _BUILD.mkdir(exist_ok=True)
     so = _BUILD / f'{hashlib.sha1(code.encode()).hexdigest()[:16]}.so'
     if not so.exists():
-        cpp = so.with_suffix('.cpp'); cpp.write_text(code)
-        r = subprocess.run([GXX, '-std=c++20', '-O1', '-shared', '-fPIC', '-pthread', '-w', str(cpp), '-o', str(so)],
+        cpp, tmp = so.with_suffix(f'.{os.getpid()}.cpp'), so.with_suffix(f'.{os.getpid()}.so')   # pytest -n: no races
+        cpp.write_text(code)
+        r = subprocess.run([GXX, '-std=c++20', '-O1', '-shared', '-fPIC', '-pthread', '-w', str(cpp), '-o', str(tmp)],
                            capture_output=True, text=True)
         assert r.returncode == 0, r.stderr
+        os.replace(tmp, so)
     return ctypes.CDLL(str(so))
 
 def _unit(name, src, ctype):
