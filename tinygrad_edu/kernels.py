@@ -9,12 +9,12 @@ __all__ = ['ELEMENTWISE_SOURCES', 'REDUCTION_SOURCES', 'RAW_SOURCES', 'cuda_kern
            'conv2d_backward', 'max_pool2d_with_indices', 'max_pool2d_backward', 'batch_norm_train',
            'batch_norm_backward', 'gemm', 'cuda_kernel']
 
-# %% ../nbs/09a_kernels.ipynb #8ccd2aad
+# %% ../nbs/09a_kernels.ipynb #69a32c7c
 import importlib, math
 import numpy as np
 from .backend import cupy_or_none, xp_of
 
-# %% ../nbs/09a_kernels.ipynb #0339acfc
+# %% ../nbs/09a_kernels.ipynb #7994689d
 ELEMENTWISE_SOURCES = {}   # name -> (in_params, out_params, body): CuPy ElementwiseKernel
 REDUCTION_SOURCES = {}     # name -> (in_params, out_params, map_expr, reduce_expr, post_map_expr, identity)
 RAW_SOURCES = {}           # name -> CUDA C++ source of `extern "C" __global__ void name(...)`, element type `T`
@@ -49,7 +49,7 @@ def launch(kernel, n, args, block=256):
     "Run `kernel` with one thread per element: `ceil(n / block)` blocks of `block` threads."
     if n: kernel(((n + block - 1) // block,), (block,), args)
 
-# %% ../nbs/09a_kernels.ipynb #d4daae3f
+# %% ../nbs/09a_kernels.ipynb #e43c5c3a
 ELEMENTWISE_SOURCES['bias_relu'] = (
     'T x, raw T b, int32 C, int32 inner', 'T y',
     'T v = x + b[(i / inner) % C]; y = v > (T)0 ? v : (T)0;')
@@ -72,7 +72,7 @@ def bias_grad(gx):
     "The bias gradient of `bias_relu`: `gx` (N, C, *) summed over every dim except 1."
     return reduce_sum(gx, axis=(0,) + tuple(range(2, gx.ndim)))
 
-# %% ../nbs/09a_kernels.ipynb #0d4f0a1c
+# %% ../nbs/09a_kernels.ipynb #c8e73540
 ELEMENTWISE_SOURCES['sgd_momentum'] = (
     'T g, T lr, T momentum, T dampening, T weight_decay, bool nesterov, bool first', 'T p, T buf',
     '''T d = g + weight_decay * p;
@@ -99,7 +99,7 @@ def adam_(p, g, exp_avg, exp_avg_sq, step, lr=1e-3, beta1=0.9, beta2=0.999, eps=
     elementwise('adam')(g, t(lr), t(beta1), t(beta2), t(eps), t(weight_decay), t(bc1), t(math.sqrt(bc2)), bool(decoupled),
                         p, exp_avg, exp_avg_sq)
 
-# %% ../nbs/09a_kernels.ipynb #c0497ef7
+# %% ../nbs/09a_kernels.ipynb #ced6596b
 RAW_SOURCES['sum_dim'] = r'''
 extern "C" __global__ void sum_dim(const T* x, T* y, long long outer, long long n, long long inner) {
     long long o = (long long)blockIdx.x * blockDim.x + threadIdx.x;   // one thread per output
@@ -119,7 +119,7 @@ def sum_dim(x, dim):
     launch(raw('sum_dim', x.dtype), outer * inner, (x, y, np.int64(outer), np.int64(n), np.int64(inner)))
     return y
 
-# %% ../nbs/09a_kernels.ipynb #ee8c4dd9
+# %% ../nbs/09a_kernels.ipynb #ee43ee51
 _BLOCK_REDUCE = r'''
 #define BLOCK 256
 __device__ T block_sum(T v, T* red) {          // every thread of the block calls it
@@ -175,7 +175,7 @@ def softmax_cross_entropy_backward(g, x, target, lse, count, ignore_index=-100):
     scale = x.dtype.type(float(g) / count) if count else x.dtype.type(0)
     return elementwise('softmax_xent_backward')(x, lse, target.astype(np.int64), scale, np.int32(x.shape[1]), np.int64(ignore_index))
 
-# %% ../nbs/09a_kernels.ipynb #1f63d735
+# %% ../nbs/09a_kernels.ipynb #e8557716
 _CONV_ARGS = 'int N, int C, int H, int W, int KH, int KW, int OH, int OW, int sh, int sw, int ph, int pw, int dh, int dw'
 RAW_SOURCES['im2col'] = r'''
 extern "C" __global__ void im2col(const T* x, T* cols, ''' + _CONV_ARGS + r''') {
@@ -254,7 +254,7 @@ def conv2d_backward(gy, x, w, stride=1, padding=0, dilation=1):
     gx = col2im(_cp().matmul(w.reshape(O, -1).T, g), x.shape, KH, KW, stride, padding, dilation)
     return gx, gw, g.sum((0, 2))
 
-# %% ../nbs/09a_kernels.ipynb #219d4c93
+# %% ../nbs/09a_kernels.ipynb #6cb2588e
 RAW_SOURCES['max_pool2d_forward'] = r'''
 extern "C" __global__ void max_pool2d_forward(const T* x, T* y, long long* ind, long long NC, int H, int W, int OH, int OW,
                                               int KH, int KW, int sh, int sw, int ph, int pw, int dh, int dw) {
@@ -302,7 +302,7 @@ def max_pool2d_backward(gy, ind, x_shape):
                                                            np.int32(H * W), np.int32(gy.shape[2] * gy.shape[3])))
     return gx
 
-# %% ../nbs/09a_kernels.ipynb #90542b6f
+# %% ../nbs/09a_kernels.ipynb #27ef3d0a
 RAW_SOURCES['batch_norm_stats'] = _BLOCK_REDUCE + r'''
 extern "C" __global__ void batch_norm_stats(const T* x, T* mean, T* var, int N, int C, long long inner) {
     __shared__ T red[BLOCK];
@@ -360,7 +360,7 @@ def batch_norm_backward(gy, x, weight, mean, invstd):
                                                    np.int32(C), np.int32(inner), x.dtype.type(N * inner))
     return gx, sum_gy_xhat, sum_gy
 
-# %% ../nbs/09a_kernels.ipynb #cab80ebb
+# %% ../nbs/09a_kernels.ipynb #7b14835f
 RAW_SOURCES['gemm_naive'] = r'''
 extern "C" __global__ void gemm_naive(const T* A, const T* B, T* C, int M, int N, int K) {
     int row = blockIdx.y * blockDim.y + threadIdx.y, col = blockIdx.x * blockDim.x + threadIdx.x;
@@ -395,7 +395,7 @@ def gemm(A, B, kind='tiled', out=None):
     raw('gemm_' + kind, A.dtype)(((N + 15) // 16, (M + 15) // 16), (16, 16), (A, B, C, np.int32(M), np.int32(N), np.int32(K)))
     return C
 
-# %% ../nbs/09a_kernels.ipynb #fc8d015c
+# %% ../nbs/09a_kernels.ipynb #54ec6d08
 cuda_kernels = dict(
     bias_relu=bias_relu, relu_backward=relu_backward, bias_grad=bias_grad, reduce_sum=reduce_sum, sum_dim=sum_dim,
     sgd_momentum_=sgd_momentum_, adam_=adam_,
