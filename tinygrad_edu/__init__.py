@@ -8,7 +8,7 @@ __all__ = ['float', 'double', 'half', 'cfloat', 'cdouble', 'long', 'int', 'short
            'HalfTensor', 'LongTensor', 'IntTensor', 'ShortTensor', 'ByteTensor', 'CharTensor', 'BoolTensor',
            'is_tensor', 'numel']
 
-# %% ../nbs/12_namespace.ipynb #f1841f99
+# %% ../nbs/12_namespace.ipynb #0b0379c2
 import builtins as _builtins
 from .backend import device
 from .tensor import (Tensor, Size, dtype, tensor, as_tensor, from_numpy, empty, zeros, ones, full, eye,
@@ -16,7 +16,7 @@ from .tensor import (Tensor, Size, dtype, tensor, as_tensor, from_numpy, empty, 
     full_like, rand_like, randn_like, randint_like, get_default_dtype, set_default_dtype, promote_types, result_type,
     can_cast, float16, float32, float64, complex64, complex128, uint8, uint16, uint32, uint64, int8, int16, int32, int64,
     bool_, DTYPE_ALIASES)
-from . import random, autograd
+from . import random, autograd, cuda, kernels
 from .printing import set_printoptions, get_printoptions, printoptions
 from .random import Generator, default_generator, seed, initial_seed, fork_rng
 from .tensor import get_rng_state, set_rng_state, bernoulli, normal
@@ -36,7 +36,7 @@ _export_ops(broadcasting, pointwise, reductions, products, movement, rearrange, 
 float, double, half, cfloat, cdouble = float32, float64, float16, complex64, complex128
 long, int, short, bool = int64, int32, int16, bool_
 
-# %% ../nbs/12_namespace.ipynb #b4229adc
+# %% ../nbs/12_namespace.ipynb #2efaade5
 def _typed_tensor(dt, name):
     def make(*args):
         if len(args) == 1 and not isinstance(args[0], _builtins.int):

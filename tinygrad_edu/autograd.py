@@ -8,13 +8,14 @@ __all__ = ['is_grad_enabled', 'no_grad', 'enable_grad', 'inference_mode', 'set_g
            'needs_inplace_autograd', 'CopySlices', 'record_inplace', 'Variable', 'GradcheckError', 'numerical_jacobian',
            'analytical_jacobian', 'gradcheck', 'detect_anomaly', 'set_detect_anomaly', 'is_anomaly_enabled']
 
-# %% ../nbs/03_autograd.ipynb #3c7a6467
+# %% ../nbs/03_autograd.ipynb #264371f5
 import builtins, functools, importlib, math, weakref
 import numpy as np
 _T = importlib.import_module('tinygrad_edu.tensor')   # the module (the package attribute `tensor` is the function)
 from .tensor import Tensor, patch_method, _bump_version, Size
+from .backend import xp_of_array
 
-# %% ../nbs/03_autograd.ipynb #fa3b7f6c
+# %% ../nbs/03_autograd.ipynb #52e9eeed
 _grad_enabled = True
 
 def is_grad_enabled():
@@ -77,7 +78,7 @@ class set_grad_enabled:
 
 def is_inference_mode_enabled(): return False
 
-# %% ../nbs/03_autograd.ipynb #ec964c76
+# %% ../nbs/03_autograd.ipynb #bed93604
 class Node:
     "A node of the backward graph: `next_functions` says where gradients go next."
     next_functions = ()
@@ -121,7 +122,7 @@ def _edge(t):
     if t.grad_fn is None: return (_accumulator(t), 0)
     return (t.grad_fn, t.__dict__.get('_output_nr', 0))
 
-# %% ../nbs/03_autograd.ipynb #8022cea6
+# %% ../nbs/03_autograd.ipynb #facc7634
 class FunctionCtx(Node):
     "The context passed to `forward`/`backward`; it is also the graph node (`grad_fn`)."
     _saved = None
@@ -202,7 +203,7 @@ def _link(ctx, inputs, out):
             if i: o.__dict__['_output_nr'] = i
     if len(outs) > 1: ctx._output_meta = tuple((o.array.shape, o.array.dtype, o.device) if isinstance(o, Tensor) else None for o in outs)
 
-# %% ../nbs/03_autograd.ipynb #951fdc94
+# %% ../nbs/03_autograd.ipynb #2f0066be
 def _sum_grads(a, b):
     "Add two gradient contributions (out of place: either may be shared)."
     return b if a is None else a if b is None else a + b if _grad_enabled else Tensor._wrap(a.array + b.array)
@@ -212,7 +213,7 @@ def _check_grad(node, i, g, meta):
     shape, dt = meta
     if g.array.shape != shape:
         if g.array.size == math.prod(shape) and shape == () or g.array.shape == ():
-            g = Tensor._wrap(np.broadcast_to(g.array, shape).copy()) if g.array.shape == () else g.reshape(shape)
+            g = Tensor._wrap(xp_of_array(g.array).broadcast_to(g.array, shape).copy()) if g.array.shape == () else g.reshape(shape)
         else:
             raise RuntimeError(f"Function {type(node).__name__} returned an invalid gradient at index {i} - got {list(g.array.shape)} "
                                f"but expected shape compatible with {list(shape)}")
@@ -302,7 +303,7 @@ def _accumulate(v, g, create_graph):
         v._grad.array += g.array
         _bump_version(v._grad)
 
-# %% ../nbs/03_autograd.ipynb #2eeba52d
+# %% ../nbs/03_autograd.ipynb #636109dd
 def _as_tuple(x): return (x,) if isinstance(x, Tensor) or x is None else tuple(x)
 
 def _root_grads(outputs, grads):
@@ -340,7 +341,7 @@ def _tensor_backward(self, gradient=None, retain_graph=None, create_graph=False,
 _tensor_backward.__name__ = 'backward'
 Tensor.backward = _tensor_backward
 
-# %% ../nbs/03_autograd.ipynb #a29f62d0
+# %% ../nbs/03_autograd.ipynb #8cf36537
 def _graph(t):
     "Nodes reachable from `t` with their depth (longest path from the output), and the edges with gradient shapes."
     root = t.grad_fn if t.grad_fn is not None else _accumulator(t) if t._requires_grad else None
@@ -402,7 +403,7 @@ def draw_graph(t, path=None):
     if path is not None: pic.save(path)
     return pic
 
-# %% ../nbs/03_autograd.ipynb #364b0c42
+# %% ../nbs/03_autograd.ipynb #1f345eb7
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
          allow_unused=None, is_grads_batched=False, materialize_grads=False):
     "The gradients of `outputs` with respect to each of `inputs` (a tuple), without accumulating into `.grad`."
@@ -424,7 +425,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         res.append(g)
     return tuple(res)
 
-# %% ../nbs/03_autograd.ipynb #de8c5211
+# %% ../nbs/03_autograd.ipynb #5d512054
 @patch_method
 def detach(self):
     "The same memory, cut off from the graph (`requires_grad=False`); shares the version counter."
@@ -470,7 +471,7 @@ def retain_grad(self):
     if self.grad_fn._retained is None: self.grad_fn._retained = {}
     self.grad_fn._retained[self.__dict__.get('_output_nr', 0)] = weakref.ref(self)
 
-# %% ../nbs/03_autograd.ipynb #eeda07d5
+# %% ../nbs/03_autograd.ipynb #9cecfd7d
 def _check_inplace(t):
     "Refuse in-place writes to leaves that require grad (and to views of them) while recording."
     if not _grad_enabled: return
@@ -529,7 +530,7 @@ def record_inplace(self, fn):
     self.__dict__.pop('_output_nr', None)
     return self
 
-# %% ../nbs/03_autograd.ipynb #79cf9af8
+# %% ../nbs/03_autograd.ipynb #bc879800
 def _record_arith_inplace(self, other, name):
     "For `add_`, `mul_`, ...: record through the out-of-place op when the graph is involved, else None."
     if not needs_inplace_autograd(self, other): return None
@@ -538,7 +539,7 @@ def _record_arith_inplace(self, other, name):
 
 _T._record_inplace = _record_arith_inplace
 
-# %% ../nbs/03_autograd.ipynb #b1f3c7c9
+# %% ../nbs/03_autograd.ipynb #d7aae589
 class _VariableMeta(type):
     def __instancecheck__(cls, other): return isinstance(other, Tensor)
 
@@ -553,7 +554,7 @@ class Variable(metaclass=_VariableMeta):
         if requires_grad: t.requires_grad = True
         return t
 
-# %% ../nbs/03_autograd.ipynb #c8e6b7a4
+# %% ../nbs/03_autograd.ipynb #a314aceb
 class GradcheckError(RuntimeError):
     "Raised by `gradcheck` when the analytical and numerical Jacobians disagree."
 
@@ -602,7 +603,7 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
             return False
     return True
 
-# %% ../nbs/03_autograd.ipynb #e4610b2e
+# %% ../nbs/03_autograd.ipynb #fd479e9b
 _anomaly = False
 class detect_anomaly:
     "Context manager accepted for compatibility (tinygrad_edu's errors already name the failing node)."

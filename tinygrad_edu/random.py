@@ -7,12 +7,12 @@ __all__ = ['default_generator', 'Generator', 'cuda_generator', 'manual_seed', 's
            'normal_array', 'randint_array', 'random_array', 'randperm_array', 'bernoulli_array', 'exponential_array',
            'get_rng_state', 'set_rng_state', 'fork_rng']
 
-# %% ../nbs/00a_random.ipynb #ef938956
+# %% ../nbs/00a_random.ipynb #21312570
 import contextlib, math, os
 import numpy as np
 from .backend import as_device
 
-# %% ../nbs/00a_random.ipynb #00e9464c
+# %% ../nbs/00a_random.ipynb #f26ef6d5
 _DEFAULT_SEED = 67280421310721   # the seed of every new torch.Generator()
 
 def _os_seed():
@@ -48,7 +48,7 @@ class Generator:
         "The seed this generator was last started from."
         return self._seed
 
-# %% ../nbs/00a_random.ipynb #5347deea
+# %% ../nbs/00a_random.ipynb #e0dba4e9
 default_generator = Generator()
 default_generator.manual_seed(_os_seed())
 _cuda_generators = {}   # the cuda layer's default generators, by device index (made on demand)
@@ -58,10 +58,13 @@ def cuda_generator(index=0):
     if index not in _cuda_generators: _cuda_generators[index] = Generator(f'cuda:{index}')
     return _cuda_generators[index]
 
+_seed_hooks = []   # functions called with the seed by `manual_seed` (the cuda layer seeds CuPy's generator here)
+
 def manual_seed(seed):
     "Seed the default generator (and the GPUs'); returns `default_generator`."
     seed = int(seed)
     for g in _cuda_generators.values(): g.manual_seed(seed)
+    for hook in _seed_hooks: hook(seed)
     return default_generator.manual_seed(seed)
 
 def seed():
@@ -74,7 +77,7 @@ def initial_seed():
     "The seed the default generator was last started from."
     return default_generator.initial_seed()
 
-# %% ../nbs/00a_random.ipynb #5af44e1a
+# %% ../nbs/00a_random.ipynb #2c96ea87
 def _random32(g, n):
     "`n` raw 32-bit outputs of `g` (PyTorch's `random()`), as uint32."
     if g.device.type != 'cpu':   # a cuda generator only holds a seed: the cuda layer samples with it
@@ -91,7 +94,7 @@ def _gen(generator): return default_generator if generator is None else generato
 
 def _numel(shape): return math.prod(shape)
 
-# %% ../nbs/00a_random.ipynb #73a78e5b
+# %% ../nbs/00a_random.ipynb #314c0fab
 _BITS = {np.dtype(np.float64): 53, np.dtype(np.float32): 24, np.dtype(np.float16): 24}  # half: float's bits, then rounded
 
 def _unit(g, n, np_dtype):
@@ -101,7 +104,7 @@ def _unit(g, n, np_dtype):
     acc = np.float64 if bits == 53 else np.float32
     return (raw & np.uint64(2**bits - 1)).astype(acc) * acc(2.0 ** -bits)
 
-# %% ../nbs/00a_random.ipynb #2a92e9bf
+# %% ../nbs/00a_random.ipynb #d483e9aa
 def _two_sum(a, b):
     "s, e with s = fl(a + b) and a + b == s + e exactly (Knuth)."
     s = a + b
@@ -134,7 +137,7 @@ def _fma64(a, b, c):
     s, se = _two_sum(p, c)
     return s + (se + pe)
 
-# %% ../nbs/00a_random.ipynb #8194ffcd
+# %% ../nbs/00a_random.ipynb #95cb6cda
 def uniform_array(shape, np_dtype, low=0., high=1., generator=None):
     "Uniform samples in [low, high) of `shape`, exactly `torch.empty(shape, dtype).uniform_(low, high)`."
     if low > high: raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={low:g} > to={high:g}")
@@ -147,7 +150,7 @@ def uniform_array(shape, np_dtype, low=0., high=1., generator=None):
     if dt == np.float16: out[out == dt.type(high)] = dt.type(low)
     return out.reshape(shape)
 
-# %% ../nbs/00a_random.ipynb #267992c4
+# %% ../nbs/00a_random.ipynb #2d47010b
 def _normal_fill(g, n, np_dtype, box_muller16):
     "PyTorch's blocked Box-Muller: n uniforms, each block of 16 transformed; a ragged end redoes the last 16."
     d = _unit(g, n, np_dtype)
@@ -169,7 +172,7 @@ def _box_muller64(mean, std):
         return _fma64(np.concatenate([r * np.cos(theta), r * np.sin(theta)], 1), std, mean)
     return f
 
-# %% ../nbs/00a_random.ipynb #82f72ac3
+# %% ../nbs/00a_random.ipynb #a2a0701e
 _LOG_P = [7.0376836292E-2, -1.1514610310E-1, 1.1676998740E-1, -1.2420140846E-1, 1.4249322787E-1,
           -1.6668057665E-1, 2.0000714765E-1, -2.4999993993E-1, 3.3333331174E-1]
 
@@ -189,7 +192,7 @@ def _log_avx2(x):
     y = _fma32(-z, f(0.5), y)
     return _fma32(e, f(0.693359375), x + y)
 
-# %% ../nbs/00a_random.ipynb #79600d53
+# %% ../nbs/00a_random.ipynb #d3eb3c5f
 def _sincos_avx2(x):
     "(sin x, cos x) of float32 `x`, bit-for-bit `sincos256_ps` of avx_mathfun.h."
     f = np.float32
@@ -220,7 +223,7 @@ def _box_muller_avx2(mean, std):
         return _fma32(np.concatenate([r * c, r * s], 1), f(std), f(mean))
     return bm
 
-# %% ../nbs/00a_random.ipynb #0cd58ab8
+# %% ../nbs/00a_random.ipynb #0a3cfdd3
 def _normal_serial(g, n, mean, std):
     "`n` float64 normals made one at a time, as PyTorch's `normal_distribution<double>` with its cache."
     first = [] if n == 0 or g._normal is None else [g._normal]
@@ -233,7 +236,7 @@ def _normal_serial(g, n, mean, std):
     if k % 2: g._normal, z = z[-1], z[:-1]
     return _fma64(np.concatenate([first, z]), std, mean)
 
-# %% ../nbs/00a_random.ipynb #70b95335
+# %% ../nbs/00a_random.ipynb #5417bd9b
 def normal_array(shape, np_dtype, mean=0., std=1., generator=None, contiguous=True):
     "Normal samples of `shape`, exactly `torch.empty(shape, dtype).normal_(mean, std)` (`contiguous=False`: as on a strided view)."
     if std < 0: raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
@@ -243,7 +246,7 @@ def normal_array(shape, np_dtype, mean=0., std=1., generator=None, contiguous=Tr
     else: out = _normal_fill(g, n, np.float32, _box_muller_avx2(mean, std))
     return out.astype(dt).reshape(shape)
 
-# %% ../nbs/00a_random.ipynb #c2ac51c1
+# %% ../nbs/00a_random.ipynb #966cbef9
 def randint_array(low, high, shape, np_dtype, generator=None):
     "Integers in [low, high) of `shape`, exactly `torch.randint(low, high, shape, dtype=...)`."
     if low >= high: raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
@@ -256,7 +259,7 @@ def randint_array(low, high, shape, np_dtype, generator=None):
 # exactly: $2^{63}-1$ for int64, $2^{24}$ for float32 (every integer up to there is a float32),
 # `max` for the other integer types.
 
-# %% ../nbs/00a_random.ipynb #a4cbafc9
+# %% ../nbs/00a_random.ipynb #f444b3a5
 def random_array(shape, np_dtype, generator=None):
     "Integers in [0, top] of `shape` (top: the dtype's max, or 2**digits for floats), exactly torch's `random_()`."
     dt, g, n = np.dtype(np_dtype), _gen(generator), _numel(shape)
@@ -265,7 +268,7 @@ def random_array(shape, np_dtype, generator=None):
     raw = _random64(g, n) if dt in (np.int64, np.float64) else _random32(g, n).astype(np.uint64)
     return (raw % np.uint64(top + 1)).astype(dt).reshape(shape)
 
-# %% ../nbs/00a_random.ipynb #cf925d9f
+# %% ../nbs/00a_random.ipynb #e507215a
 def randperm_array(n, np_dtype=np.int64, generator=None):
     "A random permutation of 0..n-1, exactly `torch.randperm(n)`."
     if n < 0: raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
@@ -276,7 +279,7 @@ def randperm_array(n, np_dtype=np.int64, generator=None):
         r[i], r[j] = r[j], r[i]
     return np.array(r, dtype=np_dtype)
 
-# %% ../nbs/00a_random.ipynb #1cc7c1d1
+# %% ../nbs/00a_random.ipynb #533f8de7
 def bernoulli_array(p, shape, np_dtype, generator=None):
     "0/1 samples of `shape` with P(1) = p (a number or an array broadcastable to `shape`), exactly torch's `bernoulli_`."
     g, n = _gen(generator), _numel(shape)
@@ -294,7 +297,7 @@ def exponential_array(lambd, shape, np_dtype, generator=None):
     u = _unit(_gen(generator), _numel(shape), np.float64)
     return (-1.0 / lambd * _libm(math.log1p, -u)).astype(np_dtype).reshape(shape)
 
-# %% ../nbs/00a_random.ipynb #29bf4e79
+# %% ../nbs/00a_random.ipynb #be3f2d8f
 _STATE = np.dtype({'names': ['seed', 'left', 'seeded', 'next', 'mt', 'normal_x', 'normal_y', 'normal_rho',
                              'normal_is_valid', 'normal_float', 'normal_float_is_valid'],
                    'formats': ['<u8', '<i4', '<i4', '<u8', ('<u8', 624), '<f8', '<f8', '<f8', '<i4', '<f4', 'u1'],
@@ -336,7 +339,7 @@ def _clone_state(self):
 
 Generator.get_state, Generator.set_state, Generator.clone_state = _get_state, _set_state, _clone_state
 
-# %% ../nbs/00a_random.ipynb #a428c8af
+# %% ../nbs/00a_random.ipynb #4c9f2f51
 def get_rng_state():
     "The default generator's state (uint8)."
     return default_generator.get_state()
