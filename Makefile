@@ -34,7 +34,7 @@ check-sync: $(STAMP)
 	$(BIN)/python tools/check_sync.py
 
 nbtest: $(STAMP)
-	cd nbs && ../$(BIN)/nbdev_test --n_workers 2 --do_print --timing
+	$(BIN)/python tools/nbtest.py
 
 pytest: $(STAMP)
 	$(BIN)/python -m pytest tests -n 2 -q -rs
