@@ -8,13 +8,13 @@ __all__ = ['IMG_EXTENSIONS', 'pil_loader', 'default_loader', 'has_file_allowed_e
            'CachedImageFolder', 'calculate_md5', 'check_integrity', 'download_url', 'extract_archive', 'CIFAR10',
            'CIFAR100', 'find_cifar10_jpg', 'CIFAR10JPG', 'cifar10_sample_path', 'CIFAR10Sample']
 
-# %% ../../nbs/08b_datasets.ipynb #4a95b73d
+# %% ../../nbs/08b_datasets.ipynb #3a572322
 import hashlib, io, os, pickle, shutil, sys, tarfile, tempfile, urllib.error, urllib.request, zipfile
 from pathlib import Path
 import numpy as np
 from ..utils.data.dataset import Dataset
 
-# %% ../../nbs/08b_datasets.ipynb #4841601e
+# %% ../../nbs/08b_datasets.ipynb #e53dbf92
 IMG_EXTENSIONS = (".jpg", ".jpeg", ".png", ".ppm", ".bmp", ".pgm", ".tif", ".tiff", ".webp")
 
 def _open_binary(path):
@@ -39,7 +39,7 @@ def has_file_allowed_extension(filename, extensions):
 
 def is_image_file(filename): return has_file_allowed_extension(filename, IMG_EXTENSIONS)
 
-# %% ../../nbs/08b_datasets.ipynb #6c96a9e9
+# %% ../../nbs/08b_datasets.ipynb #388e92e0
 def _split_zip_path(root):
     "'a/b.zip/train' -> ('a/b.zip', 'train/'); a plain directory -> (None, None)."
     parts = Path(root).parts
@@ -90,7 +90,7 @@ def _tree(root):
     zip_path, prefix = _split_zip_path(root)
     return _ZipTree(zip_path, prefix) if zip_path else _DirTree(root)
 
-# %% ../../nbs/08b_datasets.ipynb #3c4f9d60
+# %% ../../nbs/08b_datasets.ipynb #13844361
 def find_classes(directory):
     "Sorted class folder names of `directory` and the map name -> index."
     classes = _tree(directory).classes()
@@ -115,7 +115,7 @@ def make_dataset(directory, class_to_idx=None, extensions=None, is_valid_file=No
         raise FileNotFoundError(msg)
     return instances
 
-# %% ../../nbs/08b_datasets.ipynb #6d5d4500
+# %% ../../nbs/08b_datasets.ipynb #cc118760
 class DatasetFolder(Dataset):
     "Samples `(loader(path), class_index)` from `root/<class>/**/<file>` (root may be `x.zip/inner`)."
     def __init__(self, root, loader, extensions=None, transform=None, target_transform=None, is_valid_file=None,
@@ -149,7 +149,7 @@ class ImageFolder(DatasetFolder):
                          target_transform=target_transform, is_valid_file=is_valid_file, allow_empty=allow_empty)
         self.imgs = self.samples
 
-# %% ../../nbs/08b_datasets.ipynb #8794377f
+# %% ../../nbs/08b_datasets.ipynb #54514d66
 class ImageArrayDataset(Dataset):
     "Images in one uint8 array `data` (N×H×W×C) with integer `targets`; items are `(transform(PIL image), target)`."
     def __init__(self, data, targets, classes=None, transform=None, target_transform=None):
@@ -173,11 +173,13 @@ class ImageArrayDataset(Dataset):
             raise RuntimeError("get_batch returns raw images, but this dataset has a per-image transform; "
                                "create it with transform=None when using DataLoader(batch_transform=...)")
         idx = np.asarray(indices, dtype=np.int64)
-        targets = np.asarray(self.targets, dtype=np.int64)[idx]
+        if getattr(self, '_targets_array', None) is None or len(self._targets_array) != len(self.targets):
+            self._targets_array = np.asarray(self.targets, dtype=np.int64)
+        targets = self._targets_array[idx]
         if self.target_transform is not None: targets = [self.target_transform(int(t)) for t in targets]
         return np.asarray(self.data[idx]), targets
 
-# %% ../../nbs/08b_datasets.ipynb #ffe47323
+# %% ../../nbs/08b_datasets.ipynb #5340005f
 def default_cache_dir():
     "Where decoded arrays go: `$TINYGRAD_EDU_CACHE` or `~/.cache/tinygrad_edu`."
     return Path(os.environ.get('TINYGRAD_EDU_CACHE', Path.home() / '.cache' / 'tinygrad_edu'))
@@ -239,7 +241,7 @@ class CachedImageFolder(ImageArrayDataset):
         if isinstance(d['data'], tuple) and d['data'][0] == '__memmap__': d['data'] = np.load(d['data'][1], mmap_mode='r')
         self.__dict__.update(d)
 
-# %% ../../nbs/08b_datasets.ipynb #2b201329
+# %% ../../nbs/08b_datasets.ipynb #a028de17
 def calculate_md5(fpath, chunk_size=1024 * 1024):
     "MD5 hex digest of a file."
     md5 = hashlib.md5()
@@ -297,7 +299,7 @@ def extract_archive(from_path, to_path, expect=None):
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
-# %% ../../nbs/08b_datasets.ipynb #142b1784
+# %% ../../nbs/08b_datasets.ipynb #9f1f1d9a
 class CIFAR10(ImageArrayDataset):
     "CIFAR-10 from the official python pickles in `root/cifar-10-batches-py` (downloaded with `download=True`)."
     base_folder = "cifar-10-batches-py"
@@ -362,7 +364,7 @@ class CIFAR100(CIFAR10):
     test_list = [["test", "f0ef6b0ae62326f3e7ffdfab6717acfc"]]
     meta = {"filename": "meta", "key": "fine_label_names", "md5": "7973b15100ade9c7d40fb424638fde48"}
 
-# %% ../../nbs/08b_datasets.ipynb #dbc824ca
+# %% ../../nbs/08b_datasets.ipynb #8d478794
 def find_cifar10_jpg(path=None):
     "Locate `cifar10-jpg.zip`: `path`, `$TINYGRAD_EDU_CIFAR10_ZIP`, or `../shared/data` above the working directory."
     cands = [path, os.environ.get('TINYGRAD_EDU_CIFAR10_ZIP')]
@@ -382,7 +384,7 @@ class CIFAR10JPG(CachedImageFolder):
         super().__init__(f"{zip_path}/{'train' if train else 'test'}", transform, target_transform, cache_dir, progress)
         self.train = train
 
-# %% ../../nbs/08b_datasets.ipynb #b4907179
+# %% ../../nbs/08b_datasets.ipynb #cfb1dc2d
 def cifar10_sample_path():
     "Path of the embedded sample zip inside the installed package."
     import tinygrad_edu

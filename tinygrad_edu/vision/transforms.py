@@ -6,13 +6,13 @@
 __all__ = ['Compose', 'Lambda', 'to_tensor', 'ToTensor', 'normalize', 'Normalize', 'RandomCrop', 'RandomHorizontalFlip',
            'BatchRandomCrop', 'BatchRandomHorizontalFlip', 'BatchToTensor']
 
-# %% ../../nbs/08_vision.ipynb #8a63bff4
+# %% ../../nbs/08_vision.ipynb #7c6ee0dc
 import numbers
 import numpy as np
 from ..tensor import Tensor, get_default_dtype
 from ..utils.data.dataset import _uint32s
 
-# %% ../../nbs/08_vision.ipynb #bbc71ff4
+# %% ../../nbs/08_vision.ipynb #5634a008
 def _randint(n, size=1):
     "`size` integers in [0, n) (torch.randint(0, n, (size,)))."
     return _uint32s(None, size) % n
@@ -21,7 +21,7 @@ def _rand(size=1):
     "`size` float32 uniforms in [0, 1) (torch.rand(size))."
     return ((_uint32s(None, size) & 0xFFFFFF) * 2.0**-24).astype(np.float32)
 
-# %% ../../nbs/08_vision.ipynb #752ce2fc
+# %% ../../nbs/08_vision.ipynb #3a0bb35e
 class Compose:
     "Apply `transforms` one after the other."
     def __init__(self, transforms): self.transforms = transforms
@@ -39,7 +39,7 @@ class Lambda:
     def __call__(self, img): return self.lambd(img)
     def __repr__(self): return f"{self.__class__.__name__}()"
 
-# %% ../../nbs/08_vision.ipynb #3f7d23a9
+# %% ../../nbs/08_vision.ipynb #3c16fcdb
 def _to_hwc_array(pic):
     "A PIL image or ndarray as an `H×W×C` array."
     if isinstance(pic, np.ndarray):
@@ -63,7 +63,7 @@ class ToTensor:
     def __call__(self, pic): return to_tensor(pic)
     def __repr__(self): return f"{self.__class__.__name__}()"
 
-# %% ../../nbs/08_vision.ipynb #20ea31be
+# %% ../../nbs/08_vision.ipynb #94057bad
 def normalize(tensor, mean, std, inplace=False):
     "Per-channel `(x - mean) / std` for a float tensor of shape `(..., C, H, W)`."
     if not isinstance(tensor, Tensor): raise TypeError(f"img should be Tensor Image. Got {type(tensor)}")
@@ -86,7 +86,7 @@ class Normalize:
     def __call__(self, tensor): return normalize(tensor, self.mean, self.std, self.inplace)
     def __repr__(self): return f"{self.__class__.__name__}(mean={self.mean}, std={self.std})"
 
-# %% ../../nbs/08_vision.ipynb #fb20c696
+# %% ../../nbs/08_vision.ipynb #36abbc6c
 def _setup_size(size):
     if isinstance(size, numbers.Number): return int(size), int(size)
     if len(size) == 1: return size[0], size[0]
@@ -150,7 +150,7 @@ class RandomHorizontalFlip:
         return img
     def __repr__(self): return f"{self.__class__.__name__}(p={self.p})"
 
-# %% ../../nbs/08_vision.ipynb #1f6fd1d8
+# %% ../../nbs/08_vision.ipynb #71e06124
 def _batch_layout(x):
     "(array, kind, h_axis, w_axis) of a batch: ndarray = N×H×W×C, tensor = N×C×H×W."
     if isinstance(x, Tensor): return x.array, 'tensor', 2, 3
@@ -183,10 +183,10 @@ class BatchRandomHorizontalFlip:
     def __init__(self, p=0.5): self.p = p
     def __call__(self, x):
         a, kind, ha, wa = _batch_layout(x)
-        flip = _rand(a.shape[0]) < self.p
-        a = a.copy()
-        a[flip] = np.flip(a[flip], axis=wa)
-        return _batch_back(a, kind)
+        flip = np.flatnonzero(_rand(a.shape[0]) < self.p)
+        out = a.copy()
+        out[flip] = np.flip(a[flip], axis=wa)
+        return _batch_back(out, kind)
     def __repr__(self): return f"{self.__class__.__name__}(p={self.p})"
 
 class BatchToTensor:

@@ -5,15 +5,15 @@
 # %% auto #0
 __all__ = ['WorkerInfo', 'get_worker_info', 'ExceptionWrapper', 'DataLoader']
 
-# %% ../../../nbs/07d_dataloader.ipynb #8dd1cb0e
-import multiprocessing, os, queue, random, sys, threading, traceback
+# %% ../../../nbs/07d_dataloader.ipynb #3b116d9a
+import multiprocessing, os, queue, random, sys, tempfile, threading, traceback
 from dataclasses import dataclass
 import numpy as np
 from .dataset import (Dataset, IterableDataset, default_collate, default_convert, random_int64)
 from .sampler import Sampler, SequentialSampler, RandomSampler, BatchSampler
 from ... import random as _random
 
-# %% ../../../nbs/07d_dataloader.ipynb #1c4b969c
+# %% ../../../nbs/07d_dataloader.ipynb #647a55d1
 def _apply_batch_transform(batch_transform, batch):
     "Run `batch_transform` on the inputs (first field) of a batch; convert the other fields to tensors."
     if isinstance(batch, (tuple, list)):
@@ -61,7 +61,7 @@ class _InfiniteConstantSampler(Sampler):
     def __iter__(self):
         while True: yield None
 
-# %% ../../../nbs/07d_dataloader.ipynb #45bb63d2
+# %% ../../../nbs/07d_dataloader.ipynb #40574ef5
 @dataclass(frozen=True)
 class WorkerInfo:
     "What `get_worker_info()` returns inside a worker."
@@ -102,7 +102,7 @@ def _generate_state(base_seed, worker_id):
         state.append((v ^ (v >> XSHIFT)) & MASK32)
     return state
 
-# %% ../../../nbs/07d_dataloader.ipynb #56af750a
+# %% ../../../nbs/07d_dataloader.ipynb #df1799f0
 class ExceptionWrapper:
     "An exception's type and traceback text, picklable; `reraise()` raises it again with the text."
     def __init__(self, exc_info=None, where="in background"):
@@ -123,9 +123,9 @@ class _IterableDatasetStopIteration:
 class _ResumeIteration:
     pass
 
-# %% ../../../nbs/07d_dataloader.ipynb #73bcf6bc
+# %% ../../../nbs/07d_dataloader.ipynb #2750d569
 def _worker_loop(dataset, index_queue, data_queue, auto_collation, collate_fn, drop_last, batch_transform,
-                 base_seed, init_fn, worker_id, num_workers):
+                 base_seed, init_fn, worker_id, num_workers, shm_prefix=None):
     global _worker_info
     try:
         seed = base_seed + worker_id
@@ -154,12 +154,72 @@ def _worker_loop(dataset, index_queue, data_queue, auto_collation, collate_fn, d
                     data, ended = _IterableDatasetStopIteration(worker_id), True
                 except Exception:
                     data = ExceptionWrapper(where=f"in DataLoader worker process {worker_id}")
+            if shm_prefix is not None and not isinstance(data, (ExceptionWrapper, _IterableDatasetStopIteration)):
+                try: data = _share(data, shm_prefix)
+                except OSError: pass                         # /dev/shm full: fall back to pickling
             data_queue.put((epoch, task, data))
             del data, r
     except KeyboardInterrupt:
         pass
 
-# %% ../../../nbs/07d_dataloader.ipynb #5f5776d7
+# %% ../../../nbs/07d_dataloader.ipynb #f60ca10d
+import mmap, glob
+from ...tensor import Tensor
+
+_SHM_DIR = '/dev/shm'
+_SHM_MIN_BYTES = 1 << 16
+
+@dataclass(frozen=True)
+class _SharedArray:
+    path: str
+    shape: tuple
+    dtype: str
+    is_tensor: bool
+
+def _shm_write(a, prefix):
+    "Copy the ndarray `a` into a new shared-memory file; return its handle."
+    a = np.ascontiguousarray(a)
+    fd, path = tempfile.mkstemp(dir=_SHM_DIR, prefix=prefix)
+    try:
+        os.ftruncate(fd, a.nbytes)
+        with mmap.mmap(fd, a.nbytes) as m: np.frombuffer(m, dtype=a.dtype, count=a.size)[...] = a.reshape(-1)
+    finally: os.close(fd)
+    return path
+
+def _share(data, prefix):
+    "Replace the large arrays/tensors inside a batch by `_SharedArray` handles (in the worker)."
+    if isinstance(data, Tensor) and type(data.array) is np.ndarray and data.array.nbytes >= _SHM_MIN_BYTES and not data.requires_grad:
+        return _SharedArray(_shm_write(data.array, prefix), data.array.shape, data.array.dtype.str, True)
+    if type(data) is np.ndarray and data.nbytes >= _SHM_MIN_BYTES and data.dtype.kind not in 'OSUV':
+        return _SharedArray(_shm_write(data, prefix), data.shape, data.dtype.str, False)
+    if isinstance(data, (list, tuple)) and not hasattr(data, '_fields'): return type(data)(_share(d, prefix) for d in data)
+    if type(data) is dict: return {k: _share(v, prefix) for k, v in data.items()}
+    return data
+
+def _unshare(data):
+    "Map the `_SharedArray` handles of a batch back to arrays/tensors, zero-copy (in the main process)."
+    if isinstance(data, _SharedArray):
+        dt = np.dtype(data.dtype); n = int(np.prod(data.shape)) * dt.itemsize
+        fd = os.open(data.path, os.O_RDWR)
+        try: m = mmap.mmap(fd, n) if n else None
+        finally: os.close(fd); os.unlink(data.path)
+        a = np.frombuffer(m, dtype=dt).reshape(data.shape) if n else np.empty(data.shape, dt)
+        return Tensor._wrap(a) if data.is_tensor else a
+    if isinstance(data, (list, tuple)) and not hasattr(data, '_fields'): return type(data)(_unshare(d) for d in data)
+    if type(data) is dict: return {k: _unshare(v) for k, v in data.items()}
+    return data
+
+def _discard_shared(data):
+    "Delete the shared files of a batch that will never be used."
+    if isinstance(data, _SharedArray):
+        try: os.unlink(data.path)
+        except OSError: pass
+    elif isinstance(data, (list, tuple)):
+        for d in data: _discard_shared(d)
+    elif type(data) is dict:
+        for d in data.values(): _discard_shared(d)
+
+# %% ../../../nbs/07d_dataloader.ipynb #3cc9594e
 def _default_context():
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context('fork' if 'fork' in methods else None)
@@ -226,7 +286,7 @@ class DataLoader:
         else: self._iterator._reset(self)
         return self._iterator
 
-# %% ../../../nbs/07d_dataloader.ipynb #a1da1447
+# %% ../../../nbs/07d_dataloader.ipynb #fc930eb2
 class _BaseIter:
     def __init__(self, loader):
         self._loader, self._dataset = loader, loader.dataset
@@ -243,18 +303,20 @@ class _SingleProcessIter(_BaseIter):
     def __next__(self):
         return self._fetcher.fetch(next(self._sampler_iter))
 
-# %% ../../../nbs/07d_dataloader.ipynb #ebf5cd6d
+# %% ../../../nbs/07d_dataloader.ipynb #2ee190c7
 class _MultiProcessIter(_BaseIter):
     def __init__(self, loader):
         super().__init__(loader)
         ctx = loader.multiprocessing_context or _default_context()
         self._n, self._epoch, self._shutdown = loader.num_workers, 0, False
+        self._shm_prefix = f"tge-{os.getpid()}-{id(self)}-" if os.path.isdir(_SHM_DIR) and os.access(_SHM_DIR, os.W_OK) else None
         self._result_queue, self._index_queues, self._workers = ctx.Queue(), [], []
         for i in range(self._n):
             iq = ctx.Queue(); iq.cancel_join_thread()
             w = ctx.Process(target=_worker_loop, daemon=True,
                             args=(loader.dataset, iq, self._result_queue, loader._auto_collation, loader.collate_fn,
-                                  loader.drop_last, loader.batch_transform, self._base_seed, loader.worker_init_fn, i, self._n))
+                                  loader.drop_last, loader.batch_transform, self._base_seed, loader.worker_init_fn, i, self._n,
+                                  self._shm_prefix))
             w.start()
             self._index_queues.append(iq); self._workers.append(w)
         self._start_epoch()
@@ -308,7 +370,8 @@ class _MultiProcessIter(_BaseIter):
                 data = self._results.pop(key)
                 return self._process(key, data)
             epoch, task, data = self._get()
-            if epoch != self._epoch: continue
+            if epoch != self._epoch:
+                _discard_shared(data); continue
             if isinstance(data, _IterableDatasetStopIteration):
                 self._active[data.worker_id] = False
                 self._task_worker.pop(task, None)
@@ -323,7 +386,7 @@ class _MultiProcessIter(_BaseIter):
         if isinstance(data, ExceptionWrapper):
             self._shutdown_workers()
             data.reraise()
-        return data
+        return _unshare(data)
 
     def _shutdown_workers(self):
         if self._shutdown: return
@@ -336,6 +399,11 @@ class _MultiProcessIter(_BaseIter):
             if w.is_alive(): w.terminate()
         for q in self._index_queues + [self._result_queue]:
             q.cancel_join_thread(); q.close()
+        for d in getattr(self, "_results", {}).values(): _discard_shared(d)
+        if self._shm_prefix:                                  # batches still in flight when we stopped
+            for p in glob.glob(os.path.join(_SHM_DIR, self._shm_prefix + '*')):
+                try: os.unlink(p)
+                except OSError: pass
 
     def __del__(self):
         try: self._shutdown_workers()
