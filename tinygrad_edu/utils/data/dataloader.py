@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['WorkerInfo', 'get_worker_info', 'ExceptionWrapper', 'DataLoader']
 
-# %% ../../../nbs/07d_dataloader.ipynb #3b116d9a
+# %% ../../../nbs/07d_dataloader.ipynb #830cd91f
 import multiprocessing, os, queue, random, sys, tempfile, threading, traceback
 from dataclasses import dataclass
 import numpy as np
@@ -13,7 +13,7 @@ from .dataset import (Dataset, IterableDataset, default_collate, default_convert
 from .sampler import Sampler, SequentialSampler, RandomSampler, BatchSampler
 from ... import random as _random
 
-# %% ../../../nbs/07d_dataloader.ipynb #647a55d1
+# %% ../../../nbs/07d_dataloader.ipynb #2794f46c
 def _apply_batch_transform(batch_transform, batch):
     "Run `batch_transform` on the inputs (first field) of a batch; convert the other fields to tensors."
     if isinstance(batch, (tuple, list)):
@@ -61,7 +61,7 @@ class _InfiniteConstantSampler(Sampler):
     def __iter__(self):
         while True: yield None
 
-# %% ../../../nbs/07d_dataloader.ipynb #40574ef5
+# %% ../../../nbs/07d_dataloader.ipynb #5df7d8d6
 @dataclass(frozen=True)
 class WorkerInfo:
     "What `get_worker_info()` returns inside a worker."
@@ -102,7 +102,7 @@ def _generate_state(base_seed, worker_id):
         state.append((v ^ (v >> XSHIFT)) & MASK32)
     return state
 
-# %% ../../../nbs/07d_dataloader.ipynb #df1799f0
+# %% ../../../nbs/07d_dataloader.ipynb #c35d9522
 class ExceptionWrapper:
     "An exception's type and traceback text, picklable; `reraise()` raises it again with the text."
     def __init__(self, exc_info=None, where="in background"):
@@ -123,7 +123,7 @@ class _IterableDatasetStopIteration:
 class _ResumeIteration:
     pass
 
-# %% ../../../nbs/07d_dataloader.ipynb #2750d569
+# %% ../../../nbs/07d_dataloader.ipynb #0430d2e4
 def _worker_loop(dataset, index_queue, data_queue, auto_collation, collate_fn, drop_last, batch_transform,
                  base_seed, init_fn, worker_id, num_workers, shm_prefix=None):
     global _worker_info
@@ -141,7 +141,8 @@ def _worker_loop(dataset, index_queue, data_queue, auto_collation, collate_fn, d
         while os.getppid() == parent:
             try: r = index_queue.get(timeout=5.0)
             except queue.Empty: continue
-            if r is None: break
+            if r is None:                                      # shutdown: do not wait to flush unread results
+                data_queue.cancel_join_thread(); break
             if isinstance(r, _ResumeIteration):
                 fetcher, ended = _make_fetcher(dataset, auto_collation, collate_fn, drop_last, batch_transform), False
                 continue
@@ -162,7 +163,7 @@ def _worker_loop(dataset, index_queue, data_queue, auto_collation, collate_fn, d
     except KeyboardInterrupt:
         pass
 
-# %% ../../../nbs/07d_dataloader.ipynb #f60ca10d
+# %% ../../../nbs/07d_dataloader.ipynb #bd6e65f1
 import mmap, glob
 from ...tensor import Tensor
 
@@ -219,7 +220,7 @@ def _discard_shared(data):
     elif type(data) is dict:
         for d in data.values(): _discard_shared(d)
 
-# %% ../../../nbs/07d_dataloader.ipynb #3cc9594e
+# %% ../../../nbs/07d_dataloader.ipynb #0fb4342e
 def _default_context():
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context('fork' if 'fork' in methods else None)
@@ -286,7 +287,7 @@ class DataLoader:
         else: self._iterator._reset(self)
         return self._iterator
 
-# %% ../../../nbs/07d_dataloader.ipynb #fc930eb2
+# %% ../../../nbs/07d_dataloader.ipynb #d0277913
 class _BaseIter:
     def __init__(self, loader):
         self._loader, self._dataset = loader, loader.dataset
@@ -303,7 +304,7 @@ class _SingleProcessIter(_BaseIter):
     def __next__(self):
         return self._fetcher.fetch(next(self._sampler_iter))
 
-# %% ../../../nbs/07d_dataloader.ipynb #2ee190c7
+# %% ../../../nbs/07d_dataloader.ipynb #2acdedbf
 class _MultiProcessIter(_BaseIter):
     def __init__(self, loader):
         super().__init__(loader)
@@ -395,7 +396,7 @@ class _MultiProcessIter(_BaseIter):
             try: iq.put(None)
             except Exception: pass
         for w in self._workers:
-            w.join(timeout=5)
+            w.join(timeout=2)
             if w.is_alive(): w.terminate()
         for q in self._index_queues + [self._result_queue]:
             q.cancel_join_thread(); q.close()
