@@ -241,7 +241,7 @@ def test_tests_can_fail():
 
 def test_tensor_repr_through_the_tensor_class():
     "The lead's `Tensor.__repr__` wiring: leaf tensors print like torch's."
-    import tinygrad_edu.tensor as T
+    import tinygrad_edu as T
     for data, kw in [([1., 2.5], {}), ([[1, 2], [3, 40]], {}), ([1.5, -2e-6], dict(dtype='float64')),
                      ([True, False], {}), (3.25, dict(requires_grad=True)), ([[0.5] * 30] * 2, dict(requires_grad=True))]:
         ours_t = T.tensor(data, **{k: getattr(T, v) if k == 'dtype' else v for k, v in kw.items()})

@@ -8,7 +8,7 @@ __all__ = ['float', 'double', 'half', 'cfloat', 'cdouble', 'long', 'int', 'short
            'HalfTensor', 'LongTensor', 'IntTensor', 'ShortTensor', 'ByteTensor', 'CharTensor', 'BoolTensor',
            'is_tensor', 'numel']
 
-# %% ../nbs/12_namespace.ipynb #e130c1a9
+# %% ../nbs/12_namespace.ipynb #b1331f84
 import builtins as _builtins
 from .backend import device
 from .tensor import (Tensor, Size, dtype, tensor, as_tensor, from_numpy, empty, zeros, ones, full, eye,
@@ -18,13 +18,20 @@ from .tensor import (Tensor, Size, dtype, tensor, as_tensor, from_numpy, empty, 
     bool_, DTYPE_ALIASES)
 from . import random, autograd
 from .printing import set_printoptions, get_printoptions, printoptions
-from .random import Generator, default_generator
+from .random import Generator, default_generator, seed, initial_seed, fork_rng
+from .tensor import get_rng_state, set_rng_state, bernoulli, normal
 from .autograd import no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inference_mode
+from tinygrad_edu.movement import (cat, concat, concatenate, stack, hstack, vstack, row_stack, reshape, flatten, unflatten,
+    permute, transpose, swapaxes, swapdims, t, squeeze, unsqueeze, narrow, select, split, chunk, unbind, movedim, moveaxis,
+    clone, ravel)
+from .rearrange import flip, fliplr, flipud, roll, tile, tril, triu, diag, diagonal
+from .indexing import (gather, scatter, scatter_add, index_select, take, index_add, index_copy, index_fill, where,
+    masked_fill, masked_select, sort, argsort, topk)
 
 float, double, half, cfloat, cdouble = float32, float64, float16, complex64, complex128
 long, int, short, bool = int64, int32, int16, bool_
 
-# %% ../nbs/12_namespace.ipynb #a9b5bcbf
+# %% ../nbs/12_namespace.ipynb #9aa61d25
 def _typed_tensor(dt, name):
     def make(*args):
         if len(args) == 1 and not isinstance(args[0], _builtins.int):

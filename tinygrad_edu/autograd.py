@@ -8,13 +8,13 @@ __all__ = ['is_grad_enabled', 'no_grad', 'enable_grad', 'inference_mode', 'set_g
            'needs_inplace_autograd', 'CopySlices', 'record_inplace', 'Variable', 'GradcheckError', 'numerical_jacobian',
            'analytical_jacobian', 'gradcheck', 'detect_anomaly', 'set_detect_anomaly', 'is_anomaly_enabled']
 
-# %% ../nbs/03_autograd.ipynb #5e95b273
+# %% ../nbs/03_autograd.ipynb #3c7a6467
 import builtins, functools, importlib, math, weakref
 import numpy as np
 _T = importlib.import_module('tinygrad_edu.tensor')   # the module (the package attribute `tensor` is the function)
 from .tensor import Tensor, patch_method, _bump_version, Size
 
-# %% ../nbs/03_autograd.ipynb #85acf180
+# %% ../nbs/03_autograd.ipynb #fa3b7f6c
 _grad_enabled = True
 
 def is_grad_enabled():
@@ -77,7 +77,7 @@ class set_grad_enabled:
 
 def is_inference_mode_enabled(): return False
 
-# %% ../nbs/03_autograd.ipynb #166d56c2
+# %% ../nbs/03_autograd.ipynb #ec964c76
 class Node:
     "A node of the backward graph: `next_functions` says where gradients go next."
     next_functions = ()
@@ -121,7 +121,7 @@ def _edge(t):
     if t.grad_fn is None: return (_accumulator(t), 0)
     return (t.grad_fn, t.__dict__.get('_output_nr', 0))
 
-# %% ../nbs/03_autograd.ipynb #61779e16
+# %% ../nbs/03_autograd.ipynb #8022cea6
 class FunctionCtx(Node):
     "The context passed to `forward`/`backward`; it is also the graph node (`grad_fn`)."
     _saved = None
@@ -202,7 +202,7 @@ def _link(ctx, inputs, out):
             if i: o.__dict__['_output_nr'] = i
     if len(outs) > 1: ctx._output_meta = tuple((o.array.shape, o.array.dtype, o.device) if isinstance(o, Tensor) else None for o in outs)
 
-# %% ../nbs/03_autograd.ipynb #f1f52f89
+# %% ../nbs/03_autograd.ipynb #951fdc94
 def _sum_grads(a, b):
     "Add two gradient contributions (out of place: either may be shared)."
     return b if a is None else a if b is None else a + b if _grad_enabled else Tensor._wrap(a.array + b.array)
@@ -227,7 +227,8 @@ def _run_backward(roots, root_grads, retain_graph, create_graph, capture=None, a
     """Backpropagate `root_grads` from `roots` (list of (node, output_nr)).
     `capture`: dict (node, nr) -> slot; grads reaching those are returned instead of (or besides) accumulated.
     `only`: if given, the set of AccumulateGrad nodes allowed to accumulate (backward's `inputs=`)."""
-    deps, stack, seen = {}, [n for n, _ in roots], {id(n) for n, _ in roots}
+    deps, stack = {}, list(dict.fromkeys(n for n, _ in roots))   # each root node once, even if several roots share it
+    seen = {id(n) for n in stack}
     while stack:
         for nxt, _ in stack.pop().next_functions:
             if nxt is None: continue
@@ -301,7 +302,7 @@ def _accumulate(v, g, create_graph):
         v._grad.array += g.array
         _bump_version(v._grad)
 
-# %% ../nbs/03_autograd.ipynb #ff7e2fd1
+# %% ../nbs/03_autograd.ipynb #2eeba52d
 def _as_tuple(x): return (x,) if isinstance(x, Tensor) or x is None else tuple(x)
 
 def _root_grads(outputs, grads):
@@ -339,7 +340,7 @@ def _tensor_backward(self, gradient=None, retain_graph=None, create_graph=False,
 _tensor_backward.__name__ = 'backward'
 Tensor.backward = _tensor_backward
 
-# %% ../nbs/03_autograd.ipynb #614a84bf
+# %% ../nbs/03_autograd.ipynb #a29f62d0
 def _graph(t):
     "Nodes reachable from `t` with their depth (longest path from the output), and the edges with gradient shapes."
     root = t.grad_fn if t.grad_fn is not None else _accumulator(t) if t._requires_grad else None
@@ -401,7 +402,7 @@ def draw_graph(t, path=None):
     if path is not None: pic.save(path)
     return pic
 
-# %% ../nbs/03_autograd.ipynb #2f6a4a8a
+# %% ../nbs/03_autograd.ipynb #364b0c42
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
          allow_unused=None, is_grads_batched=False, materialize_grads=False):
     "The gradients of `outputs` with respect to each of `inputs` (a tuple), without accumulating into `.grad`."
@@ -423,7 +424,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         res.append(g)
     return tuple(res)
 
-# %% ../nbs/03_autograd.ipynb #1fce11de
+# %% ../nbs/03_autograd.ipynb #de8c5211
 @patch_method
 def detach(self):
     "The same memory, cut off from the graph (`requires_grad=False`); shares the version counter."
@@ -469,7 +470,7 @@ def retain_grad(self):
     if self.grad_fn._retained is None: self.grad_fn._retained = {}
     self.grad_fn._retained[self.__dict__.get('_output_nr', 0)] = weakref.ref(self)
 
-# %% ../nbs/03_autograd.ipynb #03b8075f
+# %% ../nbs/03_autograd.ipynb #eeda07d5
 def _check_inplace(t):
     "Refuse in-place writes to leaves that require grad (and to views of them) while recording."
     if not _grad_enabled: return
@@ -528,7 +529,7 @@ def record_inplace(self, fn):
     self.__dict__.pop('_output_nr', None)
     return self
 
-# %% ../nbs/03_autograd.ipynb #6394435a
+# %% ../nbs/03_autograd.ipynb #79cf9af8
 def _record_arith_inplace(self, other, name):
     "For `add_`, `mul_`, ...: record through the out-of-place op when the graph is involved, else None."
     if not needs_inplace_autograd(self, other): return None
@@ -537,7 +538,7 @@ def _record_arith_inplace(self, other, name):
 
 _T._record_inplace = _record_arith_inplace
 
-# %% ../nbs/03_autograd.ipynb #8c4a2543
+# %% ../nbs/03_autograd.ipynb #b1f3c7c9
 class _VariableMeta(type):
     def __instancecheck__(cls, other): return isinstance(other, Tensor)
 
@@ -552,7 +553,7 @@ class Variable(metaclass=_VariableMeta):
         if requires_grad: t.requires_grad = True
         return t
 
-# %% ../nbs/03_autograd.ipynb #5f3dee6c
+# %% ../nbs/03_autograd.ipynb #c8e6b7a4
 class GradcheckError(RuntimeError):
     "Raised by `gradcheck` when the analytical and numerical Jacobians disagree."
 
@@ -601,7 +602,7 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
             return False
     return True
 
-# %% ../nbs/03_autograd.ipynb #311c9101
+# %% ../nbs/03_autograd.ipynb #e4610b2e
 _anomaly = False
 class detect_anomaly:
     "Context manager accepted for compatibility (tinygrad_edu's errors already name the failing node)."

@@ -7,17 +7,17 @@ __all__ = ['float16', 'float32', 'float64', 'complex64', 'complex128', 'uint8', 
            'int32', 'int64', 'bool_', 'DTYPE_ALIASES', 'empty_like', 'zeros_like', 'ones_like', 'full_like', 'dtype',
            'dtype_of', 'get_default_dtype', 'set_default_dtype', 'promote_types', 'result_type', 'can_cast', 'Size',
            'Tensor', 'patch_method', 'tensor', 'as_tensor', 'from_numpy', 'empty', 'zeros', 'ones', 'full', 'eye',
-           'arange', 'linspace', 'logspace', 'rand', 'randn', 'randint', 'randperm', 'manual_seed', 'rand_like',
-           'randn_like', 'randint_like']
+           'arange', 'linspace', 'logspace', 'rand', 'randn', 'randint', 'randperm', 'manual_seed', 'get_rng_state',
+           'set_rng_state', 'bernoulli', 'normal', 'rand_like', 'randn_like', 'randint_like']
 
-# %% ../nbs/01_tensor.ipynb #9c04fafb
+# %% ../nbs/01_tensor.ipynb #2c049baf
 import builtins, math, numbers, warnings
 import numpy as np
 from .backend import device, as_device, xp_of, xp_of_array, cuda_is_available
 from . import random as _random
 from .printing import tensor_repr
 
-# %% ../nbs/01_tensor.ipynb #b1c02b44
+# %% ../nbs/01_tensor.ipynb #e4f66ef3
 class dtype:
     "A tensor element type, wrapping a NumPy dtype (`.np`)."
     def __init__(self, name, np_dtype, kind):
@@ -41,7 +41,7 @@ _ALL_DTYPES = (float16, float32, float64, complex64, complex128, uint8, uint16, 
 _BY_NP = {d.np: d for d in _ALL_DTYPES}
 def _dtype_by_name(name): return next(d for d in _ALL_DTYPES if d.name == name)
 
-# %% ../nbs/01_tensor.ipynb #9653bd5c
+# %% ../nbs/01_tensor.ipynb #97c1e0bd
 DTYPE_ALIASES = dict(float=float32, double=float64, half=float16, cfloat=complex64, cdouble=complex128,
                      long=int64, int=int32, short=int16, bool=bool_)
 
@@ -63,7 +63,7 @@ def set_default_dtype(d):
         raise TypeError(f"only floating-point types are supported as the default type")
     _default_float = d
 
-# %% ../nbs/01_tensor.ipynb #d11801e1
+# %% ../nbs/01_tensor.ipynb #70538ec7
 _CATEGORY = {'b': 0, 'u': 1, 'i': 1, 'f': 2, 'c': 3}
 
 def promote_types(a, b):
@@ -109,7 +109,7 @@ def can_cast(from_, to):
     "Whether an in-place op may write a `from_` result into a `to` tensor (no float->int, complex->real, ->bool)."
     return _CATEGORY[from_.kind] <= _CATEGORY[to.kind] or (from_.kind in 'ui' and to.kind in 'ui')
 
-# %% ../nbs/01_tensor.ipynb #69dac18a
+# %% ../nbs/01_tensor.ipynb #1b5a12cd
 class Size(tuple):
     "A tensor's shape: a tuple of ints that prints as `torch.Size([2, 3])`."
     def __repr__(self): return f"torch.Size({list(self)})"
@@ -121,7 +121,7 @@ class Size(tuple):
     def __add__(self, other): return Size(tuple.__add__(self, tuple(other)))
     def __reduce__(self): return (Size, (tuple(self),))
 
-# %% ../nbs/01_tensor.ipynb #552deb6f
+# %% ../nbs/01_tensor.ipynb #28f236c4
 _CPU = device('cpu')
 
 class Tensor:
@@ -161,7 +161,7 @@ def _rebuild_tensor(cls, a, dev, requires_grad):
     t._requires_grad = requires_grad
     return t
 
-# %% ../nbs/01_tensor.ipynb #b7d1a070
+# %% ../nbs/01_tensor.ipynb #6110f04f
 def _device_of_array(a):
     return _CPU if isinstance(a, np.ndarray) else device('cuda', a.device.id)
 
@@ -203,7 +203,7 @@ def _wrap_dim(d, ndim):
         raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n-1}], but got {d})")
     return d % n
 
-# %% ../nbs/01_tensor.ipynb #49303ef6
+# %% ../nbs/01_tensor.ipynb #55f0e18e
 def _get_requires_grad(self): return self._requires_grad
 def _set_requires_grad(self, flag):
     if not self.is_leaf and not flag:
@@ -245,7 +245,10 @@ def _bump_version(t):
     b = t._base if t._base is not None else t
     b._ver += 1
 
-# %% ../nbs/01_tensor.ipynb #9f853b67
+def _check_inplace(t):
+    "Checks before an in-place write: none yet; autograd (notebook 03) adds its own."
+
+# %% ../nbs/01_tensor.ipynb #481519ce
 @patch_method
 def __repr__(self, *, tensor_contents=None):
     a = self.array if isinstance(self.array, np.ndarray) else self.array.get()
@@ -256,7 +259,7 @@ def __repr__(self, *, tensor_contents=None):
 Tensor.__str__ = __repr__
 Tensor.__format__ = lambda self, spec: format(self.item(), spec) if self.array.ndim == 0 and spec else repr(self)
 
-# %% ../nbs/01_tensor.ipynb #38d2134b
+# %% ../nbs/01_tensor.ipynb #f73639fd
 def _infer_np_dtype(data):
     "PyTorch's dtype for Python data (floats -> default float dtype, ints -> int64)."
     a = np.asarray(data)
@@ -318,7 +321,7 @@ def from_numpy(a):
                          "are not currently supported. (You can probably work around this by making a copy of your array  with array.copy().) ")
     return Tensor._wrap(a)
 
-# %% ../nbs/01_tensor.ipynb #b8e9bea7
+# %% ../nbs/01_tensor.ipynb #9c4cf6ba
 @patch_method
 def numpy(self, *, force=False):
     "The NumPy array behind a CPU tensor (shared memory)."
@@ -346,7 +349,7 @@ def tolist(self):
     "The values as (nested) Python lists of Python numbers."
     return self.numpy(force=True).tolist()
 
-# %% ../nbs/01_tensor.ipynb #3d8d48b4
+# %% ../nbs/01_tensor.ipynb #dcc690c0
 def _shape(size, allow_neg=False):
     "Normalise `(5, 3)`, `((5, 3),)` or `([5, 3],)` to a tuple of ints."
     if len(size) == 1 and isinstance(size[0], (tuple, list, Size)): size = tuple(size[0])
@@ -387,7 +390,7 @@ def eye(n, m=None, dtype=None, device=None, requires_grad=False, **kw):
     if requires_grad: _factory_requires_grad(t)
     return t
 
-# %% ../nbs/01_tensor.ipynb #e2b0c615
+# %% ../nbs/01_tensor.ipynb #4caceef3
 def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False, out=None, **kw):
     "Values from `start` up to (not including) `end`, `step` apart."
     if end is None: start, end = 0, start
@@ -413,7 +416,7 @@ def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_
     if requires_grad: _factory_requires_grad(t)
     return t
 
-# %% ../nbs/01_tensor.ipynb #874b33ec
+# %% ../nbs/01_tensor.ipynb #756ad726
 def _rand_out(a, device, requires_grad):
     t = Tensor._wrap(_on_device(a, device))
     if requires_grad: _factory_requires_grad(t)
@@ -421,7 +424,7 @@ def _rand_out(a, device, requires_grad):
 
 def _float_dtype(dtype, fn):
     dt = dtype or _default_float
-    if dt.kind not in 'fc': raise RuntimeError(f'"{fn}" not implemented for \'{_TYPE_NAMES.get(dt.name, dt.name)}\'')
+    if dt.kind not in 'fc': raise NotImplementedError(f'"{fn}" not implemented for \'{_TYPE_NAMES.get(dt.name, dt.name)}\'')
     return dt
 
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, **kw):
@@ -447,10 +450,72 @@ def manual_seed(seed):
     "Seed the default generator (and the GPU's, once the cuda layer is loaded); returns the generator."
     return _random.manual_seed(seed)
 
+def get_rng_state():
+    "The default generator's state as a uint8 tensor (the same 5056 bytes as PyTorch's)."
+    return Tensor._wrap(_random.get_rng_state())
+
+def set_rng_state(new_state):
+    "Restore the default generator from a state returned by `get_rng_state`."
+    _random.set_rng_state(new_state.array if isinstance(new_state, Tensor) else new_state)
+
 _TYPE_NAMES = dict(float32='Float', float64='Double', float16='Half', int64='Long', int32='Int', int16='Short',
                    int8='Char', uint8='Byte', bool='Bool', complex64='ComplexFloat', complex128='ComplexDouble')
 
-# %% ../nbs/01_tensor.ipynb #29b79eab
+# %% ../nbs/01_tensor.ipynb #b4c3f76f
+def _fill_random(self, a):
+    "Write sampled array `a` into self's memory (an in-place op)."
+    _check_inplace(self)
+    self.array[...] = a if self.device.type == 'cpu' else xp_of(self.device).asarray(a)
+    _bump_version(self)
+    return self
+
+@patch_method
+def uniform_(self, a=0., b=1., *, generator=None):
+    "Fill with uniform samples from [a, b)."
+    return _fill_random(self, _random.uniform_array(self.array.shape, _float_dtype(self.dtype, 'check_uniform_bounds').np, a, b, generator=generator))
+
+@patch_method
+def normal_(self, mean=0., std=1., *, generator=None):
+    "Fill with samples from N(mean, std²)."
+    return _fill_random(self, _random.normal_array(self.array.shape, _float_dtype(self.dtype, 'normal_kernel_cpu').np, mean, std,
+                                                   generator=generator, contiguous=builtins.bool(self.array.flags.c_contiguous)))
+
+@patch_method
+def bernoulli_(self, p=0.5, *, generator=None):
+    "Fill with 0/1 samples, 1 with probability `p` (a number or a tensor)."
+    p = p.numpy(force=True) if isinstance(p, Tensor) else p
+    return _fill_random(self, _random.bernoulli_array(p, self.array.shape, self.array.dtype, generator=generator))
+
+@patch_method
+def exponential_(self, lambd=1., *, generator=None):
+    "Fill with exponential samples of rate `lambd`."
+    return _fill_random(self, _random.exponential_array(lambd, self.array.shape, self.array.dtype, generator=generator))
+
+@patch_method
+def random_(self, from_=0, to=None, *, generator=None):
+    "Fill with integers from [from_, to) (to=None: [0, 2**mantissa] as PyTorch)."
+    if to is None and from_ != 0: from_, to = 0, from_
+    a = _random.random_array(self.array.shape, self.array.dtype, generator=generator) if to is None else \
+        _random.randint_array(from_, to, self.array.shape, self.array.dtype, generator=generator)
+    return _fill_random(self, a)
+
+def bernoulli(input, p=None, *, generator=None, out=None):
+    "0/1 samples with probabilities `input` (or the number `p`), in `input`'s dtype."
+    probs = input.numpy(force=True) if p is None else p
+    return _rand_out(_random.bernoulli_array(probs, input.array.shape, input.array.dtype, generator=generator), input.device, False)
+
+def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, device=None, requires_grad=False, out=None):
+    "Normal samples: scalar mean/std with a `size`, or elementwise from tensors `mean`/`std`."
+    if isinstance(mean, Tensor) or isinstance(std, Tensor):
+        m = mean.numpy(force=True) if isinstance(mean, Tensor) else mean
+        s = std.numpy(force=True) if isinstance(std, Tensor) else std
+        shape = np.broadcast_shapes(np.shape(m), np.shape(s))
+        dt = (mean if isinstance(mean, Tensor) else std).dtype
+        z = _random.normal_array(shape, dt.np, 0., 1., generator=generator)
+        return _rand_out((z * s + m).astype(dt.np), (mean if isinstance(mean, Tensor) else std).device, requires_grad)
+    return _rand_out(_random.normal_array(_shape((size,)), _float_dtype(dtype, 'normal_kernel_cpu').np, mean, std, generator=generator), device, requires_grad)
+
+# %% ../nbs/01_tensor.ipynb #795106cf
 def _like(fn):
     def like(input, *args, dtype=None, device=None, requires_grad=False, memory_format=None, **kw):
         return fn(*args, input.shape, dtype=dtype or input.dtype, device=device or input.device, requires_grad=requires_grad, **kw) \
@@ -492,7 +557,7 @@ def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
     return tensor(data.detach() if isinstance(data, Tensor) else data, dtype=dtype or self.dtype,
                   device=device or self.device, requires_grad=requires_grad)
 
-# %% ../nbs/01_tensor.ipynb #a6bc873c
+# %% ../nbs/01_tensor.ipynb #f81df78c
 def _operand(x, like):
     "The array of a tensor operand, or a Python number as is."
     if isinstance(x, Tensor):
@@ -500,9 +565,6 @@ def _operand(x, like):
             raise RuntimeError(f"Expected all tensors to be on the same device, but found at least two devices, {like.device} and {x.device}!")
         return x.array if x.device == like.device else _on_device(x.numpy(force=True), like.device)
     return x
-
-def _check_inplace(t):
-    "Checks before an in-place write: none yet; autograd (notebook 03) adds its own."
 
 _record_inplace = None   # autograd (notebook 03) sets this to record in-place ops that are part of the graph
 
@@ -604,7 +666,7 @@ def __imul__(self, other): return self.mul_(other)
 @patch_method
 def __itruediv__(self, other): return self.div_(other)
 
-# %% ../nbs/01_tensor.ipynb #c21ace0c
+# %% ../nbs/01_tensor.ipynb #375a8f68
 def _make_view(self, a, fn):
     "Wrap array `a`, a view of `self.array`; `fn(base_tensor)` recreates the view from the base."
     t = Tensor._wrap(a)
@@ -636,7 +698,7 @@ def is_contiguous(self, memory_format=None):
     "True when the elements sit in memory in row-major order with no gaps."
     return builtins.bool(self.array.flags.c_contiguous)
 
-# %% ../nbs/01_tensor.ipynb #2c078691
+# %% ../nbs/01_tensor.ipynb #784e7086
 def _infer_size(shape, numel):
     "Replace a single -1 in `shape` so the sizes multiply to `numel`."
     shape = list(shape)
@@ -684,7 +746,7 @@ def contiguous(self, memory_format=None):
     "`self` if already contiguous, else a contiguous copy."
     return self if self.array.flags.c_contiguous else Tensor._wrap(xp_of_array(self.array).ascontiguousarray(self.array))
 
-# %% ../nbs/01_tensor.ipynb #351b15c9
+# %% ../nbs/01_tensor.ipynb #53b37e73
 @patch_method
 def transpose(self, dim0, dim1):
     "Swap two dimensions (a view)."
@@ -784,7 +846,7 @@ def movedim(self, source, destination):
     return self.permute(*order)
 Tensor.moveaxis = movedim
 
-# %% ../nbs/01_tensor.ipynb #f746736e
+# %% ../nbs/01_tensor.ipynb #cf6fa98d
 @patch_method
 def split(self, split_size_or_sections, dim=0):
     "Views of pieces of size `split_size` (the last may be smaller), or of the given `sections` sizes."
@@ -819,7 +881,7 @@ def select(self, dim, index):
     if not -n <= index < n: raise IndexError(f"select(): index {index} out of range for tensor of size {list(self.array.shape)} at dimension {d}")
     return self[(slice(None),) * d + (index,)]
 
-# %% ../nbs/01_tensor.ipynb #f91ca4b4
+# %% ../nbs/01_tensor.ipynb #63ad8b01
 def _is_basic(idx):
     "True when every index item is an int, slice, None or Ellipsis (so NumPy returns a view)."
     items = idx if isinstance(idx, tuple) else (idx,)
@@ -869,7 +931,7 @@ def __setitem__(self, idx, value):
     self.array[_convert_index(idx, xp)] = v
     _bump_version(self)
 
-# %% ../nbs/01_tensor.ipynb #67baf59c
+# %% ../nbs/01_tensor.ipynb #8065f0db
 @patch_method
 def clone(self, *, memory_format=None):
     "A copy with its own memory."
@@ -930,7 +992,7 @@ def type_as(self, other): return self.to(other.dtype)
 Tensor.is_floating_point = lambda self: self.array.dtype.kind == 'f'
 Tensor.is_complex = lambda self: self.array.dtype.kind == 'c'
 
-# %% ../nbs/01_tensor.ipynb #79b76e29
+# %% ../nbs/01_tensor.ipynb #ec793197
 @patch_method
 def __len__(self):
     if self.array.ndim == 0: raise TypeError("len() of a 0-d tensor")

@@ -7,40 +7,30 @@ __all__ = ['default_collate_err_msg_format', 'randperm_list', 'random_int64', 'r
            'TensorDataset', 'ConcatDataset', 'ChainDataset', 'Subset', 'random_split', 'default_convert',
            'default_collate']
 
-# %% ../../../nbs/07_data.ipynb #68a81977
+# %% ../../../nbs/07_data.ipynb #fb93e0c1
 import bisect, collections, copy, math, numbers, re, warnings
 import numpy as np
 from ...tensor import Tensor, tensor, as_tensor
 from ... import random as _random
 
-# %% ../../../nbs/07_data.ipynb #bc68c4dc
-def _mt(generator):
-    "The MT19937 stream behind `generator` (or behind the default generator)."
-    return (generator if generator is not None else _random.default_generator)._rs
-
+# %% ../../../nbs/07_data.ipynb #bb3c4da7
 def _uint32s(generator, k):
-    "The next `k` 32-bit outputs of the generator's twister, as int64."
-    return _mt(generator).randint(0, 2**32, size=k, dtype=np.uint32).astype(np.int64)
+    "The next `k` 32-bit outputs of the generator's twister (PyTorch's `random()`), as int64."
+    return _random._random32(_random._gen(generator), k).astype(np.int64)
 
 def randperm_list(n, generator=None):
     "`torch.randperm(n, generator=generator).tolist()`: Fisher–Yates with `random() % (n - i)`."
-    perm = list(range(n))
-    z = _uint32s(generator, max(n - 1, 0)).tolist()
-    for i in range(n - 1):
-        j = i + z[i] % (n - i)
-        perm[i], perm[j] = perm[j], perm[i]
-    return perm
+    return _random.randperm_array(n, generator=generator).tolist()
 
 def random_int64(generator=None):
     "`torch.empty((), dtype=torch.int64).random_(generator=generator).item()`: a 63-bit random number."
-    hi, lo = _uint32s(generator, 2).tolist()
-    return ((hi << 32) | lo) % 2**63
+    return int(_random.random_array((), np.int64, generator=generator))
 
 def randint_list(high, size, generator=None):
-    "`torch.randint(high=high, size=(size,), generator=generator).tolist()` for `high < 2**32`."
-    return (_uint32s(generator, size) % high).tolist()
+    "`torch.randint(high=high, size=(size,), generator=generator).tolist()`."
+    return _random.randint_array(0, high, (size,), np.int64, generator=generator).tolist()
 
-# %% ../../../nbs/07_data.ipynb #64bbdf7f
+# %% ../../../nbs/07_data.ipynb #2835d902
 class Dataset:
     "A map-style dataset: subclasses define `__getitem__(i)` and (usually) `__len__()`."
     def __getitem__(self, index):
@@ -55,7 +45,7 @@ class IterableDataset(Dataset):
     def __add__(self, other):
         return ChainDataset([self, other])
 
-# %% ../../../nbs/07_data.ipynb #6d0405c3
+# %% ../../../nbs/07_data.ipynb #59366dfc
 class TensorDataset(Dataset):
     "Samples are `tuple(t[i] for t in tensors)`; all tensors must have the same size in dim 0."
     def __init__(self, *tensors):
@@ -65,7 +55,7 @@ class TensorDataset(Dataset):
     def __getitem__(self, index): return tuple(t[index] for t in self.tensors)
     def __len__(self): return self.tensors[0].size(0)
 
-# %% ../../../nbs/07_data.ipynb #13283491
+# %% ../../../nbs/07_data.ipynb #ff076f62
 class ConcatDataset(Dataset):
     "Several datasets one after the other; `cumulative_sizes[k]` = total length of the first k+1."
     @staticmethod
@@ -98,7 +88,7 @@ class ChainDataset(IterableDataset):
         for d in self.datasets: yield from d
     def __len__(self): return sum(len(d) for d in self.datasets)
 
-# %% ../../../nbs/07_data.ipynb #e300187c
+# %% ../../../nbs/07_data.ipynb #a47ec644
 class Subset(Dataset):
     "The samples of `dataset` at `indices`, in that order."
     def __init__(self, dataset, indices):
@@ -134,7 +124,7 @@ def random_split(dataset, lengths, generator=None):
         out.append(Subset(dataset, perm[start:start + n])); start += n
     return out
 
-# %% ../../../nbs/07_data.ipynb #9fd0f123
+# %% ../../../nbs/07_data.ipynb #60e81097
 def _stack(tensors):
     "Stack same-shape tensors along a new dim 0 (no autograd: batches are data)."
     from tinygrad_edu.backend import xp_of_array
@@ -151,7 +141,7 @@ _np_str_obj_array_pattern = re.compile(r"[SaUO]")
 default_collate_err_msg_format = ("default_collate: batch must contain tensors, numpy arrays, numbers, "
                                   "dicts or lists; found {}")
 
-# %% ../../../nbs/07_data.ipynb #20e10ea7
+# %% ../../../nbs/07_data.ipynb #1635d31c
 def _is_numpy(x):
     t = type(x)
     return t.__module__ == 'numpy' and t.__name__ not in ('str_', 'string_')
@@ -180,7 +170,7 @@ def default_convert(data):
         except TypeError: return [default_convert(d) for d in data]
     return data
 
-# %% ../../../nbs/07_data.ipynb #f8b7e11b
+# %% ../../../nbs/07_data.ipynb #1d077deb
 def _collate_container(batch, elem):
     "Collate a batch whose elements are dicts or sequences, field by field."
     if isinstance(elem, collections.abc.Mapping):
