@@ -191,13 +191,13 @@ def test_cifar10_download_md5_mismatch_leaves_nothing(tmp_path):
     root = tmp_path / 'root'
     with pytest.raises(RuntimeError, match="MD5 mismatch") as e: Bad(root, download=True)
     assert "put cifar-10-python.tar.gz" in str(e.value)
-    assert os.listdir(root) == []
+    assert not root.exists()
 
 def test_cifar10_download_unreachable_says_where_to_put_files(tmp_path):
     class Gone(datasets.CIFAR10): url = (tmp_path / 'missing.tar.gz').as_uri()
     with pytest.raises(RuntimeError, match=r"(?s)Could not download .*put cifar-10-python.tar.gz \(md5 c58f30108f718f92721af3b95e74349a\) in"):
         Gone(tmp_path / 'root', download=True)
-    assert os.listdir(tmp_path / 'root') == []
+    assert not (tmp_path / "root").exists()
 
 def test_cifar10_wrong_archive_leaves_nothing(tmp_path):
     Dl, _ = fake_with_url(tmp_path, lambda p: Path(p).as_uri())
@@ -372,3 +372,19 @@ def test_import_tinygrad_edu_does_not_import_matplotlib():
     import subprocess, sys
     code = "import sys, tinygrad_edu, tinygrad_edu.vision; print('matplotlib' in sys.modules)"
     assert subprocess.run([sys.executable, '-c', code], capture_output=True, text=True).stdout.strip() == 'False'
+
+def test_cifar10_falls_back_to_jpeg_zip_when_offline(tmp_path, monkeypatch, capsys):
+    "Official CIFAR10 + download=True with no network: the JPEG ImageFolder zip is used; nothing left in root."
+    px = write_tree(tmp_path / 'tree', classes=('airplane', 'automobile'), n=2, size=(32, 32))
+    with zipfile.ZipFile(tmp_path / 'cifar10-jpg.zip', 'w') as z:
+        for split in ('train', 'test'):
+            for p in sorted((tmp_path / 'tree').rglob('*.png')): z.write(p, f"{split}/{p.relative_to(tmp_path / 'tree')}")
+    monkeypatch.setattr(datasets.CIFAR10, 'url', (tmp_path / 'unreachable.tar.gz').as_uri())
+    monkeypatch.setenv('TINYGRAD_EDU_CIFAR10_ZIP', str(tmp_path / 'cifar10-jpg.zip'))
+    monkeypatch.setenv('TINYGRAD_EDU_CACHE', str(tmp_path / 'cache'))
+    ds = datasets.CIFAR10(tmp_path / 'data', train=True, download=True, transform=T.ToTensor())
+    assert "using the JPEG copy" in capsys.readouterr().out
+    assert len(ds) == 4 and ds.classes == ['airplane', 'automobile'] and ds.targets == [0, 0, 1, 1]
+    assert np.allclose(ds[2][0].array, px['automobile/0.png'].transpose(2, 0, 1) / 255)
+    assert not (tmp_path / 'data').exists()
+    with pytest.raises(RuntimeError, match="Dataset not found"): datasets.CIFAR10(tmp_path / 'data')   # only with download=True

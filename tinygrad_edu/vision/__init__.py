@@ -5,5 +5,5 @@
 # %% auto #0
 __all__ = []
 
-# %% ../../nbs/08d_vision.ipynb #160a230e
+# %% ../../nbs/08d_vision.ipynb #c6d5c570
 from . import transforms, datasets, utils

@@ -8,13 +8,13 @@ __all__ = ['IMG_EXTENSIONS', 'pil_loader', 'default_loader', 'has_file_allowed_e
            'CachedImageFolder', 'calculate_md5', 'check_integrity', 'download_url', 'extract_archive', 'CIFAR10',
            'CIFAR100', 'find_cifar10_jpg', 'CIFAR10JPG', 'cifar10_sample_path', 'CIFAR10Sample']
 
-# %% ../../nbs/08b_datasets.ipynb #3a572322
+# %% ../../nbs/08b_datasets.ipynb #9d717abd
 import hashlib, io, os, pickle, shutil, sys, tarfile, tempfile, urllib.error, urllib.request, zipfile
 from pathlib import Path
 import numpy as np
 from ..utils.data.dataset import Dataset
 
-# %% ../../nbs/08b_datasets.ipynb #e53dbf92
+# %% ../../nbs/08b_datasets.ipynb #2348b083
 IMG_EXTENSIONS = (".jpg", ".jpeg", ".png", ".ppm", ".bmp", ".pgm", ".tif", ".tiff", ".webp")
 
 def _open_binary(path):
@@ -39,7 +39,7 @@ def has_file_allowed_extension(filename, extensions):
 
 def is_image_file(filename): return has_file_allowed_extension(filename, IMG_EXTENSIONS)
 
-# %% ../../nbs/08b_datasets.ipynb #388e92e0
+# %% ../../nbs/08b_datasets.ipynb #c4cbbd80
 def _split_zip_path(root):
     "'a/b.zip/train' -> ('a/b.zip', 'train/'); a plain directory -> (None, None)."
     parts = Path(root).parts
@@ -90,7 +90,7 @@ def _tree(root):
     zip_path, prefix = _split_zip_path(root)
     return _ZipTree(zip_path, prefix) if zip_path else _DirTree(root)
 
-# %% ../../nbs/08b_datasets.ipynb #13844361
+# %% ../../nbs/08b_datasets.ipynb #5ce3b165
 def find_classes(directory):
     "Sorted class folder names of `directory` and the map name -> index."
     classes = _tree(directory).classes()
@@ -115,7 +115,7 @@ def make_dataset(directory, class_to_idx=None, extensions=None, is_valid_file=No
         raise FileNotFoundError(msg)
     return instances
 
-# %% ../../nbs/08b_datasets.ipynb #cc118760
+# %% ../../nbs/08b_datasets.ipynb #c2f247e7
 class DatasetFolder(Dataset):
     "Samples `(loader(path), class_index)` from `root/<class>/**/<file>` (root may be `x.zip/inner`)."
     def __init__(self, root, loader, extensions=None, transform=None, target_transform=None, is_valid_file=None,
@@ -149,7 +149,7 @@ class ImageFolder(DatasetFolder):
                          target_transform=target_transform, is_valid_file=is_valid_file, allow_empty=allow_empty)
         self.imgs = self.samples
 
-# %% ../../nbs/08b_datasets.ipynb #54514d66
+# %% ../../nbs/08b_datasets.ipynb #2dfd37b8
 class ImageArrayDataset(Dataset):
     "Images in one uint8 array `data` (N×H×W×C) with integer `targets`; items are `(transform(PIL image), target)`."
     def __init__(self, data, targets, classes=None, transform=None, target_transform=None):
@@ -179,7 +179,16 @@ class ImageArrayDataset(Dataset):
         if self.target_transform is not None: targets = [self.target_transform(int(t)) for t in targets]
         return np.asarray(self.data[idx]), targets
 
-# %% ../../nbs/08b_datasets.ipynb #5340005f
+    def __getstate__(self):
+        "Pickle a memory-mapped cache by its file name, not its pixels (for spawned worker processes)."
+        d = self.__dict__.copy()
+        if isinstance(self.data, np.memmap): d['data'] = ('__memmap__', self.data.filename)
+        return d
+    def __setstate__(self, d):
+        if isinstance(d['data'], tuple) and d['data'][0] == '__memmap__': d['data'] = np.load(d['data'][1], mmap_mode='r')
+        self.__dict__.update(d)
+
+# %% ../../nbs/08b_datasets.ipynb #ea4cd60e
 def default_cache_dir():
     "Where decoded arrays go: `$TINYGRAD_EDU_CACHE` or `~/.cache/tinygrad_edu`."
     return Path(os.environ.get('TINYGRAD_EDU_CACHE', Path.home() / '.cache' / 'tinygrad_edu'))
@@ -232,16 +241,7 @@ class CachedImageFolder(ImageArrayDataset):
         super().__init__(data, targets, folder.classes, transform, target_transform)
         self.root, self.samples = str(root), folder.samples
 
-    def __getstate__(self):
-        "Pickle the cache file's name, not the pixels (for worker processes that are spawned)."
-        d = self.__dict__.copy()
-        if isinstance(self.data, np.memmap): d['data'] = ('__memmap__', self.data.filename)
-        return d
-    def __setstate__(self, d):
-        if isinstance(d['data'], tuple) and d['data'][0] == '__memmap__': d['data'] = np.load(d['data'][1], mmap_mode='r')
-        self.__dict__.update(d)
-
-# %% ../../nbs/08b_datasets.ipynb #a028de17
+# %% ../../nbs/08b_datasets.ipynb #1e1ae71c
 def calculate_md5(fpath, chunk_size=1024 * 1024):
     "MD5 hex digest of a file."
     md5 = hashlib.md5()
@@ -256,10 +256,13 @@ def check_integrity(fpath, md5=None):
 
 def download_url(url, root, filename=None, md5=None, progress=True):
     "Download `url` to `root/filename` atomically (temp file + rename) and check its MD5."
-    root = os.path.expanduser(root); os.makedirs(root, exist_ok=True)
+    root = os.path.expanduser(str(root))
     fpath = os.path.join(root, filename or os.path.basename(url))
     if check_integrity(fpath, md5): return fpath
+    created = not os.path.isdir(root)
+    os.makedirs(root, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=root, prefix='.' + os.path.basename(fpath), suffix='.part')
+    ok = False
     try:
         with os.fdopen(fd, 'wb') as out, urllib.request.urlopen(url, timeout=30) as resp:
             total = int(resp.headers.get('Content-Length') or 0) or None
@@ -273,9 +276,10 @@ def download_url(url, root, filename=None, md5=None, progress=True):
             if bar is not None: bar.close()
         if md5 is not None and calculate_md5(tmp) != md5:
             raise RuntimeError(f"MD5 mismatch for {url}: the downloaded file is corrupted (expected md5 {md5}).")
-        os.replace(tmp, fpath)
+        os.replace(tmp, fpath); ok = True
     finally:
         if os.path.exists(tmp): os.remove(tmp)
+        if not ok and created and not os.listdir(root): os.rmdir(root)     # leave no empty folder behind
     return fpath
 
 def extract_archive(from_path, to_path, expect=None):
@@ -299,7 +303,7 @@ def extract_archive(from_path, to_path, expect=None):
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
-# %% ../../nbs/08b_datasets.ipynb #9f1f1d9a
+# %% ../../nbs/08b_datasets.ipynb #270f627a
 class CIFAR10(ImageArrayDataset):
     "CIFAR-10 from the official python pickles in `root/cifar-10-batches-py` (downloaded with `download=True`)."
     base_folder = "cifar-10-batches-py"
@@ -316,7 +320,15 @@ class CIFAR10(ImageArrayDataset):
 
     def __init__(self, root, train=True, transform=None, target_transform=None, download=False):
         self.root, self.train = os.path.expanduser(str(root)), train
-        if download: self.download()
+        if download:
+            try: self.download()
+            except RuntimeError:
+                zip_path = self._jpg_fallback()
+                if zip_path is None: raise
+                print(f"Could not download {self.url}; using the JPEG copy {zip_path} instead")
+                folder = CachedImageFolder(f"{zip_path}/{'train' if train else 'test'}")
+                super().__init__(folder.data, folder.targets, folder.classes, transform, target_transform)
+                return
         if not self._check_integrity():
             raise RuntimeError("Dataset not found or corrupted. You can use download=True to download it"
                                f" (or put {self.filename} or the folder {self.base_folder}/ in {self.root})")
@@ -352,6 +364,12 @@ class CIFAR10(ImageArrayDataset):
         if not self._check_integrity():
             raise RuntimeError(f"{path} was extracted but its files do not match the expected MD5s.")
 
+    def _jpg_fallback(self):
+        "For the official CIFAR-10 only: the path of `cifar10-jpg.zip` in `root` or the usual places, else None."
+        if type(self).url != CIFAR10.url or type(self).base_folder != CIFAR10.base_folder: return None
+        try: return find_cifar10_jpg(self.root)
+        except FileNotFoundError: return None
+
     def extra_repr(self): return f"Split: {'Train' if self.train else 'Test'}"
 
 class CIFAR100(CIFAR10):
@@ -364,7 +382,7 @@ class CIFAR100(CIFAR10):
     test_list = [["test", "f0ef6b0ae62326f3e7ffdfab6717acfc"]]
     meta = {"filename": "meta", "key": "fine_label_names", "md5": "7973b15100ade9c7d40fb424638fde48"}
 
-# %% ../../nbs/08b_datasets.ipynb #8d478794
+# %% ../../nbs/08b_datasets.ipynb #a5259970
 def find_cifar10_jpg(path=None):
     "Locate `cifar10-jpg.zip`: `path`, `$TINYGRAD_EDU_CIFAR10_ZIP`, or `../shared/data` above the working directory."
     cands = [path, os.environ.get('TINYGRAD_EDU_CIFAR10_ZIP')]
@@ -384,7 +402,7 @@ class CIFAR10JPG(CachedImageFolder):
         super().__init__(f"{zip_path}/{'train' if train else 'test'}", transform, target_transform, cache_dir, progress)
         self.train = train
 
-# %% ../../nbs/08b_datasets.ipynb #cfb1dc2d
+# %% ../../nbs/08b_datasets.ipynb #78f95dcb
 def cifar10_sample_path():
     "Path of the embedded sample zip inside the installed package."
     import tinygrad_edu
