@@ -262,6 +262,10 @@ def test_workers_large_batches_shared_memory():
     out = [b.array.copy() for b in D.DataLoader(Big(), batch_size=4, num_workers=2)]
     assert [o[:, 0, 0, 0].tolist() for o in out] == [[0, 1, 2, 3], [4, 5, 6, 7]]
     it = iter(D.DataLoader(Big(), batch_size=1, num_workers=2)); next(it); del it       # abandoned mid-epoch
+    loader = D.DataLoader(Big(), batch_size=2, num_workers=2, persistent_workers=True)
+    first = [b.array.copy() for b in loader]; held = list(loader)                      # slots are reused: held batches must not change
+    assert all(np.array_equal(a.array, b) for a, b in zip(held, first)) and len(held) == 4
+    del loader, held
     import gc; gc.collect()
     after = set(os.listdir('/dev/shm')) if os.path.isdir('/dev/shm') else set()
     assert not {p for p in after - before if p.startswith('tge-')}

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['WorkerInfo', 'get_worker_info', 'ExceptionWrapper', 'DataLoader']
 
-# %% ../../../nbs/07d_dataloader.ipynb #830cd91f
+# %% ../../../nbs/07d_dataloader.ipynb #bf579e2e
 import multiprocessing, os, queue, random, sys, tempfile, threading, traceback
 from dataclasses import dataclass
 import numpy as np
@@ -13,7 +13,7 @@ from .dataset import (Dataset, IterableDataset, default_collate, default_convert
 from .sampler import Sampler, SequentialSampler, RandomSampler, BatchSampler
 from ... import random as _random
 
-# %% ../../../nbs/07d_dataloader.ipynb #2794f46c
+# %% ../../../nbs/07d_dataloader.ipynb #71405641
 def _apply_batch_transform(batch_transform, batch):
     "Run `batch_transform` on the inputs (first field) of a batch; convert the other fields to tensors."
     if isinstance(batch, (tuple, list)):
@@ -61,7 +61,7 @@ class _InfiniteConstantSampler(Sampler):
     def __iter__(self):
         while True: yield None
 
-# %% ../../../nbs/07d_dataloader.ipynb #5df7d8d6
+# %% ../../../nbs/07d_dataloader.ipynb #8e38e2a5
 @dataclass(frozen=True)
 class WorkerInfo:
     "What `get_worker_info()` returns inside a worker."
@@ -102,7 +102,7 @@ def _generate_state(base_seed, worker_id):
         state.append((v ^ (v >> XSHIFT)) & MASK32)
     return state
 
-# %% ../../../nbs/07d_dataloader.ipynb #c35d9522
+# %% ../../../nbs/07d_dataloader.ipynb #a18e6e9c
 class ExceptionWrapper:
     "An exception's type and traceback text, picklable; `reraise()` raises it again with the text."
     def __init__(self, exc_info=None, where="in background"):
@@ -123,9 +123,10 @@ class _IterableDatasetStopIteration:
 class _ResumeIteration:
     pass
 
-# %% ../../../nbs/07d_dataloader.ipynb #0430d2e4
+# %% ../../../nbs/07d_dataloader.ipynb #f9aa5da1
 def _worker_loop(dataset, index_queue, data_queue, auto_collation, collate_fn, drop_last, batch_transform,
                  base_seed, init_fn, worker_id, num_workers, shm_prefix=None):
+    slots = _Slots(shm_prefix) if shm_prefix is not None else None
     global _worker_info
     try:
         seed = base_seed + worker_id
@@ -146,7 +147,7 @@ def _worker_loop(dataset, index_queue, data_queue, auto_collation, collate_fn, d
             if isinstance(r, _ResumeIteration):
                 fetcher, ended = _make_fetcher(dataset, auto_collation, collate_fn, drop_last, batch_transform), False
                 continue
-            epoch, task, index = r
+            epoch, task, index, slot = r
             if init_error is not None: data, init_error = init_error, None
             elif ended: data = _IterableDatasetStopIteration(worker_id)
             else:
@@ -155,15 +156,15 @@ def _worker_loop(dataset, index_queue, data_queue, auto_collation, collate_fn, d
                     data, ended = _IterableDatasetStopIteration(worker_id), True
                 except Exception:
                     data = ExceptionWrapper(where=f"in DataLoader worker process {worker_id}")
-            if shm_prefix is not None and not isinstance(data, (ExceptionWrapper, _IterableDatasetStopIteration)):
-                try: data = _share(data, shm_prefix)
+            if slots is not None and not isinstance(data, (ExceptionWrapper, _IterableDatasetStopIteration)):
+                try: data = _share(data, slots, worker_id, slot)
                 except OSError: pass                         # /dev/shm full: fall back to pickling
             data_queue.put((epoch, task, data))
             del data, r
     except KeyboardInterrupt:
         pass
 
-# %% ../../../nbs/07d_dataloader.ipynb #bd6e65f1
+# %% ../../../nbs/07d_dataloader.ipynb #9f9146c6
 import mmap, glob
 from ...tensor import Tensor
 
@@ -173,54 +174,74 @@ _SHM_MIN_BYTES = 1 << 16
 @dataclass(frozen=True)
 class _SharedArray:
     path: str
+    offset: int
     shape: tuple
     dtype: str
     is_tensor: bool
 
-def _shm_write(a, prefix):
-    "Copy the ndarray `a` into a new shared-memory file; return its handle."
-    a = np.ascontiguousarray(a)
-    fd, path = tempfile.mkstemp(dir=_SHM_DIR, prefix=prefix)
-    try:
-        os.ftruncate(fd, a.nbytes)
-        with mmap.mmap(fd, a.nbytes) as m: np.frombuffer(m, dtype=a.dtype, count=a.size)[...] = a.reshape(-1)
-    finally: os.close(fd)
-    return path
-
-def _share(data, prefix):
-    "Replace the large arrays/tensors inside a batch by `_SharedArray` handles (in the worker)."
-    if isinstance(data, Tensor) and type(data.array) is np.ndarray and data.array.nbytes >= _SHM_MIN_BYTES and not data.requires_grad:
-        return _SharedArray(_shm_write(data.array, prefix), data.array.shape, data.array.dtype.str, True)
-    if type(data) is np.ndarray and data.nbytes >= _SHM_MIN_BYTES and data.dtype.kind not in 'OSUV':
-        return _SharedArray(_shm_write(data, prefix), data.shape, data.dtype.str, False)
-    if isinstance(data, (list, tuple)) and not hasattr(data, '_fields'): return type(data)(_share(d, prefix) for d in data)
-    if type(data) is dict: return {k: _share(v, prefix) for k, v in data.items()}
-    return data
-
-def _unshare(data):
-    "Map the `_SharedArray` handles of a batch back to arrays/tensors, zero-copy (in the main process)."
-    if isinstance(data, _SharedArray):
-        dt = np.dtype(data.dtype); n = int(np.prod(data.shape)) * dt.itemsize
-        fd = os.open(data.path, os.O_RDWR)
-        try: m = mmap.mmap(fd, n) if n else None
-        finally: os.close(fd); os.unlink(data.path)
-        a = np.frombuffer(m, dtype=dt).reshape(data.shape) if n else np.empty(data.shape, dt)
-        return Tensor._wrap(a) if data.is_tensor else a
-    if isinstance(data, (list, tuple)) and not hasattr(data, '_fields'): return type(data)(_unshare(d) for d in data)
-    if type(data) is dict: return {k: _unshare(v) for k, v in data.items()}
-    return data
-
-def _discard_shared(data):
-    "Delete the shared files of a batch that will never be used."
-    if isinstance(data, _SharedArray):
-        try: os.unlink(data.path)
-        except OSError: pass
-    elif isinstance(data, (list, tuple)):
-        for d in data: _discard_shared(d)
+def _big_arrays(data, out):
+    "Collect the large plain arrays inside a batch (tensors' arrays included)."
+    if isinstance(data, Tensor):
+        if type(data.array) is np.ndarray and data.array.nbytes >= _SHM_MIN_BYTES and not data.requires_grad: out.append(data.array)
+    elif type(data) is np.ndarray:
+        if data.nbytes >= _SHM_MIN_BYTES and data.dtype.kind not in 'OSUV': out.append(data)
+    elif isinstance(data, (list, tuple)) and not hasattr(data, '_fields'):
+        for d in data: _big_arrays(d, out)
     elif type(data) is dict:
-        for d in data.values(): _discard_shared(d)
+        for d in data.values(): _big_arrays(d, out)
+    return out
 
-# %% ../../../nbs/07d_dataloader.ipynb #0fb4342e
+class _Slots:
+    "Reusable shared-memory files, mapped once, grown when a batch does not fit (one per process side)."
+    def __init__(self, prefix): self.prefix, self.maps = prefix, {}
+    def path(self, worker_id, slot): return os.path.join(_SHM_DIR, f"{self.prefix}w{worker_id}-s{slot}")
+    def mapping(self, path, nbytes, create=False):
+        m = self.maps.get(path)
+        if m is None or len(m) < nbytes:
+            if m is not None: m.close()
+            fd = os.open(path, os.O_RDWR | (os.O_CREAT if create else 0), 0o600)
+            try:
+                if create and os.fstat(fd).st_size < nbytes: os.ftruncate(fd, nbytes)
+                m = self.maps[path] = mmap.mmap(fd, max(nbytes, os.fstat(fd).st_size))
+            finally: os.close(fd)
+        return m
+    def close(self):
+        for m in self.maps.values(): m.close()
+        self.maps = {}
+
+def _share(data, slots, worker_id, slot):
+    "In the worker: copy the batch's large arrays into `slot`, replacing them by `_SharedArray` handles."
+    arrays = _big_arrays(data, [])
+    if not arrays: return data
+    offsets, total = {}, 0
+    for a in arrays:
+        offsets[id(a)] = total; total += -(-a.nbytes // 64) * 64
+    path = slots.path(worker_id, slot)
+    m = slots.mapping(path, total, create=True)
+    def put(a, is_tensor):
+        off = offsets[id(a)]
+        np.frombuffer(m, dtype=a.dtype, count=a.size, offset=off).reshape(a.shape)[...] = a
+        return _SharedArray(path, off, a.shape, a.dtype.str, is_tensor)
+    def walk(d):
+        if isinstance(d, Tensor) and id(d.array) in offsets: return put(d.array, True)
+        if type(d) is np.ndarray and id(d) in offsets: return put(d, False)
+        if isinstance(d, (list, tuple)) and not hasattr(d, '_fields'): return type(d)(walk(x) for x in d)
+        if type(d) is dict: return {k: walk(v) for k, v in d.items()}
+        return d
+    return walk(data)
+
+def _unshare(data, slots):
+    "In the main process: copy the `_SharedArray`s of a batch out of their slots, as arrays/tensors."
+    if isinstance(data, _SharedArray):
+        dt = np.dtype(data.dtype); count = int(np.prod(data.shape))
+        m = slots.mapping(data.path, data.offset + count * dt.itemsize)
+        a = np.frombuffer(m, dtype=dt, count=count, offset=data.offset).reshape(data.shape).copy()
+        return Tensor._wrap(a) if data.is_tensor else a
+    if isinstance(data, (list, tuple)) and not hasattr(data, '_fields'): return type(data)(_unshare(d, slots) for d in data)
+    if type(data) is dict: return {k: _unshare(v, slots) for k, v in data.items()}
+    return data
+
+# %% ../../../nbs/07d_dataloader.ipynb #7202852e
 def _default_context():
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context('fork' if 'fork' in methods else None)
@@ -287,7 +308,7 @@ class DataLoader:
         else: self._iterator._reset(self)
         return self._iterator
 
-# %% ../../../nbs/07d_dataloader.ipynb #d0277913
+# %% ../../../nbs/07d_dataloader.ipynb #e5843875
 class _BaseIter:
     def __init__(self, loader):
         self._loader, self._dataset = loader, loader.dataset
@@ -304,13 +325,15 @@ class _SingleProcessIter(_BaseIter):
     def __next__(self):
         return self._fetcher.fetch(next(self._sampler_iter))
 
-# %% ../../../nbs/07d_dataloader.ipynb #2acdedbf
+# %% ../../../nbs/07d_dataloader.ipynb #23096547
 class _MultiProcessIter(_BaseIter):
     def __init__(self, loader):
         super().__init__(loader)
         ctx = loader.multiprocessing_context or _default_context()
         self._n, self._epoch, self._shutdown = loader.num_workers, 0, False
         self._shm_prefix = f"tge-{os.getpid()}-{id(self)}-" if os.path.isdir(_SHM_DIR) and os.access(_SHM_DIR, os.W_OK) else None
+        self._slots = _Slots(self._shm_prefix) if self._shm_prefix else None
+        self._free_slots, self._n_slots, self._slot_of = [[] for _ in range(self._n)], [0] * self._n, {}
         self._result_queue, self._index_queues, self._workers = ctx.Queue(), [], []
         for i in range(self._n):
             iq = ctx.Queue(); iq.cancel_join_thread()
@@ -341,10 +364,18 @@ class _MultiProcessIter(_BaseIter):
         try: index = next(self._sampler_iter)
         except StopIteration: return
         w = self._next_worker
-        self._index_queues[w].put((self._epoch, self._send_idx, index))
+        if self._free_slots[w]: slot = self._free_slots[w].pop()
+        else: slot, self._n_slots[w] = self._n_slots[w], self._n_slots[w] + 1
+        self._slot_of[(self._epoch, self._send_idx)] = (w, slot)
+        self._index_queues[w].put((self._epoch, self._send_idx, index, slot))
         self._task_worker[self._send_idx] = w
         self._send_idx += 1
         self._next_worker = (w + 1) % self._n
+
+    def _release(self, epoch, task):
+        "The slot of this task may be used again."
+        w, slot = self._slot_of.pop((epoch, task), (None, None))
+        if w is not None: self._free_slots[w].append(slot)
 
     def _get(self):
         "One result from any worker; raise if a worker died."
@@ -372,8 +403,9 @@ class _MultiProcessIter(_BaseIter):
                 return self._process(key, data)
             epoch, task, data = self._get()
             if epoch != self._epoch:
-                _discard_shared(data); continue
+                self._release(epoch, task); continue
             if isinstance(data, _IterableDatasetStopIteration):
+                self._release(epoch, task)
                 self._active[data.worker_id] = False
                 self._task_worker.pop(task, None)
                 self._try_put()
@@ -383,11 +415,13 @@ class _MultiProcessIter(_BaseIter):
     def _process(self, task, data):
         self._task_worker.pop(task, None)
         if task == self._rcvd_idx: self._rcvd_idx += 1
-        self._try_put()
         if isinstance(data, ExceptionWrapper):
             self._shutdown_workers()
             data.reraise()
-        return _unshare(data)
+        data = _unshare(data, self._slots) if self._slots is not None else data
+        self._release(self._epoch, task)
+        self._try_put()
+        return data
 
     def _shutdown_workers(self):
         if self._shutdown: return
@@ -400,8 +434,8 @@ class _MultiProcessIter(_BaseIter):
             if w.is_alive(): w.terminate()
         for q in self._index_queues + [self._result_queue]:
             q.cancel_join_thread(); q.close()
-        for d in getattr(self, "_results", {}).values(): _discard_shared(d)
-        if self._shm_prefix:                                  # batches still in flight when we stopped
+        if self._slots is not None: self._slots.close()
+        if self._shm_prefix:                                  # the slot files
             for p in glob.glob(os.path.join(_SHM_DIR, self._shm_prefix + '*')):
                 try: os.unlink(p)
                 except OSError: pass
