@@ -307,10 +307,14 @@ def test_decoded_cache_decodes_once(tmp_path, monkeypatch):
     assert yb.tolist() == again.targets
 
 def test_decoded_cache_interrupted_write_leaves_nothing(tmp_path, monkeypatch):
-    write_tree(tmp_path / 'tree')
+    write_tree(tmp_path / 'tree', n=300)                               # enough to use several decoding processes
+    (tmp_path / 'tree' / 'dog' / '999.png').write_bytes(b'not an image')
     cache = tmp_path / 'cache'
-    def fail(*a, **k): raise KeyboardInterrupt
-    monkeypatch.setattr(np, 'save', fail)
+    with pytest.raises(OSError, match="dog/999.png"):
+        datasets.CachedImageFolder(tmp_path / 'tree', cache_dir=cache, progress=False)
+    assert os.listdir(cache) == []
+    def interrupted(*a, **k): raise KeyboardInterrupt
+    monkeypatch.setattr(np.lib.format, 'open_memmap', interrupted)
     with pytest.raises(KeyboardInterrupt): datasets.CachedImageFolder(tmp_path / 'tree', cache_dir=cache, progress=False)
     assert os.listdir(cache) == []
 

@@ -8,13 +8,13 @@ __all__ = ['IMG_EXTENSIONS', 'pil_loader', 'default_loader', 'has_file_allowed_e
            'CachedImageFolder', 'calculate_md5', 'check_integrity', 'download_url', 'extract_archive', 'CIFAR10',
            'CIFAR100', 'find_cifar10_jpg', 'CIFAR10JPG', 'cifar10_sample_path', 'CIFAR10Sample']
 
-# %% ../../nbs/08b_datasets.ipynb #9d717abd
+# %% ../../nbs/08b_datasets.ipynb #1a355a48
 import hashlib, io, os, pickle, shutil, sys, tarfile, tempfile, urllib.error, urllib.request, zipfile
 from pathlib import Path
 import numpy as np
 from ..utils.data.dataset import Dataset
 
-# %% ../../nbs/08b_datasets.ipynb #2348b083
+# %% ../../nbs/08b_datasets.ipynb #3d4de49b
 IMG_EXTENSIONS = (".jpg", ".jpeg", ".png", ".ppm", ".bmp", ".pgm", ".tif", ".tiff", ".webp")
 
 def _open_binary(path):
@@ -39,7 +39,7 @@ def has_file_allowed_extension(filename, extensions):
 
 def is_image_file(filename): return has_file_allowed_extension(filename, IMG_EXTENSIONS)
 
-# %% ../../nbs/08b_datasets.ipynb #c4cbbd80
+# %% ../../nbs/08b_datasets.ipynb #0c73ea45
 def _split_zip_path(root):
     "'a/b.zip/train' -> ('a/b.zip', 'train/'); a plain directory -> (None, None)."
     parts = Path(root).parts
@@ -90,7 +90,7 @@ def _tree(root):
     zip_path, prefix = _split_zip_path(root)
     return _ZipTree(zip_path, prefix) if zip_path else _DirTree(root)
 
-# %% ../../nbs/08b_datasets.ipynb #5ce3b165
+# %% ../../nbs/08b_datasets.ipynb #7787e570
 def find_classes(directory):
     "Sorted class folder names of `directory` and the map name -> index."
     classes = _tree(directory).classes()
@@ -115,7 +115,7 @@ def make_dataset(directory, class_to_idx=None, extensions=None, is_valid_file=No
         raise FileNotFoundError(msg)
     return instances
 
-# %% ../../nbs/08b_datasets.ipynb #c2f247e7
+# %% ../../nbs/08b_datasets.ipynb #4001ebdc
 class DatasetFolder(Dataset):
     "Samples `(loader(path), class_index)` from `root/<class>/**/<file>` (root may be `x.zip/inner`)."
     def __init__(self, root, loader, extensions=None, transform=None, target_transform=None, is_valid_file=None,
@@ -149,7 +149,7 @@ class ImageFolder(DatasetFolder):
                          target_transform=target_transform, is_valid_file=is_valid_file, allow_empty=allow_empty)
         self.imgs = self.samples
 
-# %% ../../nbs/08b_datasets.ipynb #2dfd37b8
+# %% ../../nbs/08b_datasets.ipynb #2d788f5f
 class ImageArrayDataset(Dataset):
     "Images in one uint8 array `data` (N×H×W×C) with integer `targets`; items are `(transform(PIL image), target)`."
     def __init__(self, data, targets, classes=None, transform=None, target_transform=None):
@@ -188,22 +188,10 @@ class ImageArrayDataset(Dataset):
         if isinstance(d['data'], tuple) and d['data'][0] == '__memmap__': d['data'] = np.load(d['data'][1], mmap_mode='r')
         self.__dict__.update(d)
 
-# %% ../../nbs/08b_datasets.ipynb #ea4cd60e
+# %% ../../nbs/08b_datasets.ipynb #83d8800c
 def default_cache_dir():
     "Where decoded arrays go: `$TINYGRAD_EDU_CACHE` or `~/.cache/tinygrad_edu`."
     return Path(os.environ.get('TINYGRAD_EDU_CACHE', Path.home() / '.cache' / 'tinygrad_edu'))
-
-def _atomic_save_npy(path, array):
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix='.tmp')
-    try:
-        with os.fdopen(fd, 'wb') as f: np.save(f, array)
-        umask = os.umask(0); os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp): os.remove(tmp)
-        raise
 
 def _folder_key(folder):
     h = hashlib.sha1()
@@ -214,23 +202,60 @@ def _folder_key(folder):
     for p, t in folder.samples: h.update(f"{p}|{t}\n".encode())
     return h.hexdigest()[:16]
 
-def decode_images(folder, cache_dir=None, progress=False):
-    "`(data, targets)` of an image `DatasetFolder`, decoding every file once into a memory-mapped cache."
-    path = Path(cache_dir or default_cache_dir()) / f"{type(folder).__name__.lower()}-{_folder_key(folder)}.npy"
-    if not path.exists():
-        first = np.asarray(folder.loader(folder._tree.open_path(folder.samples[0][0])))
-        data = np.empty((len(folder),) + first.shape, dtype=np.uint8)
-        it = range(len(folder))
-        if progress:
-            from tqdm.auto import tqdm
-            it = tqdm(it, desc=f"decoding {len(folder)} images once", unit='img', mininterval=2)
-        for k in it:
+def _decode_range(folder, path, start, stop, shape, done, errors):
+    "Decode samples [start, stop) of `folder` into rows of the .npy at `path` (runs in a child process)."
+    from tinygrad_edu.utils.data.dataloader import ExceptionWrapper
+    try:
+        out = np.load(path, mmap_mode='r+')
+        for k in range(start, stop):
             p = folder.samples[k][0]
             a = np.asarray(folder.loader(folder._tree.open_path(p)))
-            if a.shape != first.shape:
-                raise ValueError(f"decode_images needs images of one size: '{p}' is {a.shape}, the first was {first.shape}")
-            data[k] = a
-        _atomic_save_npy(path, data)
+            if a.shape != shape:
+                raise ValueError(f"decode_images needs images of one size: '{p}' is {a.shape}, the first was {shape}")
+            out[k] = a
+            with done.get_lock(): done.value += 1
+        out.flush(); errors.put(None)
+    except Exception:
+        errors.put(ExceptionWrapper(where=f"while decoding images {start}..{stop - 1}"))
+
+def decode_images(folder, cache_dir=None, progress=False, num_workers=None):
+    "`(data, targets)` of an image `DatasetFolder`, decoding every file once (in parallel) into a memory-mapped cache."
+    import multiprocessing
+    path = Path(cache_dir or default_cache_dir()) / f"{type(folder).__name__.lower()}-{_folder_key(folder)}.npy"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        first = np.asarray(folder.loader(folder._tree.open_path(folder.samples[0][0])))
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix='.tmp'); os.close(fd)
+        try:
+            np.lib.format.open_memmap(tmp, mode='w+', dtype=np.uint8, shape=(len(folder),) + first.shape).flush()
+            ctx = multiprocessing.get_context('fork' if 'fork' in multiprocessing.get_all_start_methods() else None)
+            n = num_workers or min(os.cpu_count() or 1, 8)
+            n = max(1, min(n, len(folder) // 256 or 1))
+            done, errors = ctx.Value('q', 0), ctx.Queue()
+            cuts = np.linspace(0, len(folder), n + 1).astype(int)
+            procs = [ctx.Process(target=_decode_range, args=(folder, tmp, a, b, first.shape, done, errors), daemon=True)
+                     for a, b in zip(cuts[:-1], cuts[1:])]
+            for pr in procs: pr.start()
+            bar = None
+            if progress:
+                from tqdm.auto import tqdm
+                bar = tqdm(total=len(folder), desc=f"decoding {len(folder)} images once", unit='img', mininterval=2)
+            results = []
+            while len(results) < len(procs):
+                try: results.append(errors.get(timeout=0.5))
+                except Exception:
+                    if not any(pr.is_alive() for pr in procs) and errors.empty():
+                        raise RuntimeError("an image decoding process died unexpectedly") from None
+                if bar is not None: bar.update(done.value - bar.n)
+            if bar is not None: bar.update(done.value - bar.n); bar.close()
+            for pr in procs: pr.join()
+            for r in results:
+                if r is not None: r.reraise()
+            umask = os.umask(0); os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp): os.remove(tmp)
     return np.load(path, mmap_mode='r'), list(folder.targets)
 
 class CachedImageFolder(ImageArrayDataset):
@@ -241,7 +266,7 @@ class CachedImageFolder(ImageArrayDataset):
         super().__init__(data, targets, folder.classes, transform, target_transform)
         self.root, self.samples = str(root), folder.samples
 
-# %% ../../nbs/08b_datasets.ipynb #1e1ae71c
+# %% ../../nbs/08b_datasets.ipynb #c325c076
 def calculate_md5(fpath, chunk_size=1024 * 1024):
     "MD5 hex digest of a file."
     md5 = hashlib.md5()
@@ -303,7 +328,7 @@ def extract_archive(from_path, to_path, expect=None):
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
-# %% ../../nbs/08b_datasets.ipynb #270f627a
+# %% ../../nbs/08b_datasets.ipynb #82d540f7
 class CIFAR10(ImageArrayDataset):
     "CIFAR-10 from the official python pickles in `root/cifar-10-batches-py` (downloaded with `download=True`)."
     base_folder = "cifar-10-batches-py"
@@ -382,7 +407,7 @@ class CIFAR100(CIFAR10):
     test_list = [["test", "f0ef6b0ae62326f3e7ffdfab6717acfc"]]
     meta = {"filename": "meta", "key": "fine_label_names", "md5": "7973b15100ade9c7d40fb424638fde48"}
 
-# %% ../../nbs/08b_datasets.ipynb #a5259970
+# %% ../../nbs/08b_datasets.ipynb #d49b8e0b
 def find_cifar10_jpg(path=None):
     "Locate `cifar10-jpg.zip`: `path`, `$TINYGRAD_EDU_CIFAR10_ZIP`, or `../shared/data` above the working directory."
     cands = [path, os.environ.get('TINYGRAD_EDU_CIFAR10_ZIP')]
@@ -402,7 +427,7 @@ class CIFAR10JPG(CachedImageFolder):
         super().__init__(f"{zip_path}/{'train' if train else 'test'}", transform, target_transform, cache_dir, progress)
         self.train = train
 
-# %% ../../nbs/08b_datasets.ipynb #78f95dcb
+# %% ../../nbs/08b_datasets.ipynb #cb6f8f8f
 def cifar10_sample_path():
     "Path of the embedded sample zip inside the installed package."
     import tinygrad_edu
