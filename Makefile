@@ -51,6 +51,14 @@ readme: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
 
+## The docs site, from the notebooks (MkDocs Material + mkdocs-jupyter; committed outputs, nothing executed) -> _site/
+docs: $(STAMP)
+	$(BIN)/python tools/build_docs.py
+
+## Build the site and check every page in headless Chromium (needs Debian's chromium; screenshots in _site/_screenshots/)
+docs-test: $(STAMP)
+	$(BIN)/python -m pytest tests/test_docs.py -q -rs
+
 ## Execute notebooks in place (store outputs) and clean them: make nb NB="nbs/01_tensor.ipynb"
 nb: $(STAMP)
 	$(BIN)/python tools/run_nb.py $(NB)

@@ -8,7 +8,7 @@ __all__ = ['float', 'double', 'half', 'cfloat', 'cdouble', 'long', 'int', 'short
            'HalfTensor', 'LongTensor', 'IntTensor', 'ShortTensor', 'ByteTensor', 'CharTensor', 'BoolTensor',
            'is_tensor', 'numel']
 
-# %% ../nbs/12_namespace.ipynb #b1331f84
+# %% ../nbs/12_namespace.ipynb #60d8a2f6
 import builtins as _builtins
 from .backend import device
 from .tensor import (Tensor, Size, dtype, tensor, as_tensor, from_numpy, empty, zeros, ones, full, eye,
@@ -21,17 +21,22 @@ from .printing import set_printoptions, get_printoptions, printoptions
 from .random import Generator, default_generator, seed, initial_seed, fork_rng
 from .tensor import get_rng_state, set_rng_state, bernoulli, normal
 from .autograd import no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inference_mode
-from tinygrad_edu.movement import (cat, concat, concatenate, stack, hstack, vstack, row_stack, reshape, flatten, unflatten,
-    permute, transpose, swapaxes, swapdims, t, squeeze, unsqueeze, narrow, select, split, chunk, unbind, movedim, moveaxis,
-    clone, ravel)
-from .rearrange import flip, fliplr, flipud, roll, tile, tril, triu, diag, diagonal
-from .indexing import (gather, scatter, scatter_add, index_select, take, index_add, index_copy, index_fill, where,
-    masked_fill, masked_select, sort, argsort, topk)
+from . import broadcasting, pointwise, reductions, products, movement, rearrange, indexing, ops, reduce_ops, matmul_ops
+
+def _export_ops(*modules):
+    "Bring each op module's lowercase public names to the top level (its Function classes stay in the module); later modules win."
+    g = globals()
+    for m in modules:
+        for name in m.__all__:
+            if name[0].islower(): g[name] = getattr(m, name)
+
+# 02's forward-only versions first, then the differentiable Functions of 04b-04d and 04/04a/04e replace them
+_export_ops(broadcasting, pointwise, reductions, products, movement, rearrange, indexing, ops, reduce_ops, matmul_ops)
 
 float, double, half, cfloat, cdouble = float32, float64, float16, complex64, complex128
 long, int, short, bool = int64, int32, int16, bool_
 
-# %% ../nbs/12_namespace.ipynb #9aa61d25
+# %% ../nbs/12_namespace.ipynb #7a68ff4e
 def _typed_tensor(dt, name):
     def make(*args):
         if len(args) == 1 and not isinstance(args[0], _builtins.int):
