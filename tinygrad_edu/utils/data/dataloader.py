@@ -5,15 +5,15 @@
 # %% auto #0
 __all__ = ['WorkerInfo', 'get_worker_info', 'ExceptionWrapper', 'DataLoader']
 
-# %% ../../../nbs/07d_dataloader.ipynb #bf579e2e
-import multiprocessing, os, queue, random, sys, tempfile, threading, traceback
+# %% ../../../nbs/07d_dataloader.ipynb #f04454a5
+import atexit, multiprocessing, os, queue, random, sys, tempfile, threading, traceback
 from dataclasses import dataclass
 import numpy as np
 from .dataset import (Dataset, IterableDataset, default_collate, default_convert, random_int64)
 from .sampler import Sampler, SequentialSampler, RandomSampler, BatchSampler
 from ... import random as _random
 
-# %% ../../../nbs/07d_dataloader.ipynb #71405641
+# %% ../../../nbs/07d_dataloader.ipynb #529ee10c
 def _apply_batch_transform(batch_transform, batch):
     "Run `batch_transform` on the inputs (first field) of a batch; convert the other fields to tensors."
     if isinstance(batch, (tuple, list)):
@@ -61,7 +61,7 @@ class _InfiniteConstantSampler(Sampler):
     def __iter__(self):
         while True: yield None
 
-# %% ../../../nbs/07d_dataloader.ipynb #8e38e2a5
+# %% ../../../nbs/07d_dataloader.ipynb #14f5fafa
 @dataclass(frozen=True)
 class WorkerInfo:
     "What `get_worker_info()` returns inside a worker."
@@ -102,7 +102,7 @@ def _generate_state(base_seed, worker_id):
         state.append((v ^ (v >> XSHIFT)) & MASK32)
     return state
 
-# %% ../../../nbs/07d_dataloader.ipynb #a18e6e9c
+# %% ../../../nbs/07d_dataloader.ipynb #2772c76f
 class ExceptionWrapper:
     "An exception's type and traceback text, picklable; `reraise()` raises it again with the text."
     def __init__(self, exc_info=None, where="in background"):
@@ -123,7 +123,7 @@ class _IterableDatasetStopIteration:
 class _ResumeIteration:
     pass
 
-# %% ../../../nbs/07d_dataloader.ipynb #f9aa5da1
+# %% ../../../nbs/07d_dataloader.ipynb #91dff4c4
 def _worker_loop(dataset, index_queue, data_queue, auto_collation, collate_fn, drop_last, batch_transform,
                  base_seed, init_fn, worker_id, num_workers, shm_prefix=None):
     slots = _Slots(shm_prefix) if shm_prefix is not None else None
@@ -164,7 +164,7 @@ def _worker_loop(dataset, index_queue, data_queue, auto_collation, collate_fn, d
     except KeyboardInterrupt:
         pass
 
-# %% ../../../nbs/07d_dataloader.ipynb #9f9146c6
+# %% ../../../nbs/07d_dataloader.ipynb #bdb5452c
 import mmap, glob
 from ...tensor import Tensor
 
@@ -230,6 +230,12 @@ def _share(data, slots, worker_id, slot):
         return d
     return walk(data)
 
+def _unlink_prefix(prefix):
+    "Delete the slot files whose names start with `prefix`."
+    for p in glob.glob(os.path.join(_SHM_DIR, prefix + '*')):
+        try: os.unlink(p)
+        except OSError: pass
+
 def _unshare(data, slots):
     "In the main process: copy the `_SharedArray`s of a batch out of their slots, as arrays/tensors."
     if isinstance(data, _SharedArray):
@@ -241,7 +247,7 @@ def _unshare(data, slots):
     if type(data) is dict: return {k: _unshare(v, slots) for k, v in data.items()}
     return data
 
-# %% ../../../nbs/07d_dataloader.ipynb #7202852e
+# %% ../../../nbs/07d_dataloader.ipynb #5371baf0
 def _default_context():
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context('fork' if 'fork' in methods else None)
@@ -308,7 +314,7 @@ class DataLoader:
         else: self._iterator._reset(self)
         return self._iterator
 
-# %% ../../../nbs/07d_dataloader.ipynb #e5843875
+# %% ../../../nbs/07d_dataloader.ipynb #d4179597
 class _BaseIter:
     def __init__(self, loader):
         self._loader, self._dataset = loader, loader.dataset
@@ -325,7 +331,7 @@ class _SingleProcessIter(_BaseIter):
     def __next__(self):
         return self._fetcher.fetch(next(self._sampler_iter))
 
-# %% ../../../nbs/07d_dataloader.ipynb #23096547
+# %% ../../../nbs/07d_dataloader.ipynb #a5322eb2
 class _MultiProcessIter(_BaseIter):
     def __init__(self, loader):
         super().__init__(loader)
@@ -333,6 +339,7 @@ class _MultiProcessIter(_BaseIter):
         self._n, self._epoch, self._shutdown = loader.num_workers, 0, False
         self._shm_prefix = f"tge-{os.getpid()}-{id(self)}-" if os.path.isdir(_SHM_DIR) and os.access(_SHM_DIR, os.W_OK) else None
         self._slots = _Slots(self._shm_prefix) if self._shm_prefix else None
+        if self._shm_prefix: atexit.register(_unlink_prefix, self._shm_prefix)   # even if never shut down
         self._free_slots, self._n_slots, self._slot_of = [[] for _ in range(self._n)], [0] * self._n, {}
         self._result_queue, self._index_queues, self._workers = ctx.Queue(), [], []
         for i in range(self._n):
@@ -435,10 +442,7 @@ class _MultiProcessIter(_BaseIter):
         for q in self._index_queues + [self._result_queue]:
             q.cancel_join_thread(); q.close()
         if self._slots is not None: self._slots.close()
-        if self._shm_prefix:                                  # the slot files
-            for p in glob.glob(os.path.join(_SHM_DIR, self._shm_prefix + '*')):
-                try: os.unlink(p)
-                except OSError: pass
+        if self._shm_prefix: _unlink_prefix(self._shm_prefix)   # the slot files
 
     def __del__(self):
         try: self._shutdown_workers()
