@@ -8,7 +8,7 @@ __all__ = ['float', 'double', 'half', 'cfloat', 'cdouble', 'long', 'int', 'short
            'HalfTensor', 'LongTensor', 'IntTensor', 'ShortTensor', 'ByteTensor', 'CharTensor', 'BoolTensor',
            'is_tensor', 'numel']
 
-# %% ../nbs/12_namespace.ipynb #0b0379c2
+# %% ../nbs/12_namespace.ipynb #937006c7
 import builtins as _builtins
 from .backend import device
 from .tensor import (Tensor, Size, dtype, tensor, as_tensor, from_numpy, empty, zeros, ones, full, eye,
@@ -17,6 +17,8 @@ from .tensor import (Tensor, Size, dtype, tensor, as_tensor, from_numpy, empty, 
     can_cast, float16, float32, float64, complex64, complex128, uint8, uint16, uint32, uint64, int8, int16, int32, int64,
     bool_, DTYPE_ALIASES)
 from . import random, autograd, cuda, kernels
+from . import utils
+import tinygrad_edu.utils.data   # so `torch.utils.data.DataLoader` works after `import tinygrad_edu as torch`
 from .printing import set_printoptions, get_printoptions, printoptions
 from .random import Generator, default_generator, seed, initial_seed, fork_rng
 from .tensor import get_rng_state, set_rng_state, bernoulli, normal
@@ -36,7 +38,7 @@ _export_ops(broadcasting, pointwise, reductions, products, movement, rearrange, 
 float, double, half, cfloat, cdouble = float32, float64, float16, complex64, complex128
 long, int, short, bool = int64, int32, int16, bool_
 
-# %% ../nbs/12_namespace.ipynb #2efaade5
+# %% ../nbs/12_namespace.ipynb #d9eea92d
 def _typed_tensor(dt, name):
     def make(*args):
         if len(args) == 1 and not isinstance(args[0], _builtins.int):
