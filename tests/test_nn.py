@@ -520,3 +520,22 @@ def test_clip_grad(norm_type):
     for p, tp in zip(ps, tps): np.testing.assert_allclose(p.grad.numpy(), tp.grad.numpy(), rtol=1e-5, atol=1e-7)
     v, tv = tnn.utils.parameters_to_vector(ps), torch.nn.utils.parameters_to_vector(tps)
     np.testing.assert_array_equal(arr(v), arr(tv))
+
+
+# ---------------------------------------------------------------- in-place random fills of strided tensors (nn.init's path)
+@pytest.mark.parametrize('fill,args', [('uniform_', (-1., 2.)), ('normal_', (1., 2.)), ('exponential_', ()), ('random_', (0, 10)),
+                                       ('bernoulli_', (0.3,))])
+@pytest.mark.parametrize('dtype', ['float32', 'float64'])
+def test_random_fill_of_strided_tensors_matches_torch(fill, args, dtype):
+    "PyTorch fills a permuted/sliced tensor in memory order (and normal_ one value at a time): the same seed, the same numbers."
+    views = [lambda e: e((5, 6, 4)).permute(1, 2, 0), lambda e: e((7, 5)).t(), lambda e: e((3, 20)).t(),
+             lambda e: e((6, 8))[:, ::2], lambda e: e((2, 17))[1], lambda e: e(())]
+    for view in views:
+        seed_both(0)
+        theirs = getattr(view(lambda s: torch.empty(s, dtype=getattr(torch, dtype))), fill)(*args)
+        ours = getattr(view(lambda s: T.empty(s, dtype=getattr(T, dtype))), fill)(*args)
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+    seed_both(0)
+    ours = tnn.init.kaiming_uniform_(T.empty(3, 5).t())
+    theirs = torch.nn.init.kaiming_uniform_(torch.empty(3, 5).t())
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
