@@ -5,9 +5,10 @@
 # %% auto #0
 __all__ = ['Optimizer', 'SGD', 'Adam', 'AdamW']
 
-# %% ../../nbs/06d_optim.ipynb #204b610a
+# %% ../../nbs/06d_optim.ipynb #93ad0067
 from .optimizer import Optimizer
 from .sgd import SGD
 from .adam import Adam, AdamW
+from . import lr_scheduler
 
 _all_ = ['Optimizer', 'SGD', 'Adam', 'AdamW']
