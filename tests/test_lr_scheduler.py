@@ -56,6 +56,9 @@ CASES = {
                                                         pct_start=0.25, div_factor=10.0, final_div_factor=100.0),
     'OneCycleLR_no_momentum': lambda m, o: m.OneCycleLR(o, max_lr=0.5, total_steps=100, cycle_momentum=False),
     'OneCycleLR_momenta': lambda m, o: m.OneCycleLR(o, max_lr=0.5, total_steps=100, base_momentum=[0.8, 0.7], max_momentum=0.99),
+    'CosineAnnealingWarmRestarts': lambda m, o: m.CosineAnnealingWarmRestarts(o, T_0=10, T_mult=2, eta_min=0.001),
+    'CosineAnnealingWarmRestarts_1': lambda m, o: m.CosineAnnealingWarmRestarts(o, T_0=7),
+    'ChainedScheduler': lambda m, o: m.ChainedScheduler([m.ConstantLR(o, 0.5, total_iters=20), m.ExponentialLR(o, 0.97)]),
     'SequentialLR': lambda m, o: m.SequentialLR(o, [m.LinearLR(o, 0.1, total_iters=10), m.CosineAnnealingLR(o, T_max=90)], [10]),
     'SequentialLR_3': lambda m, o: m.SequentialLR(o, [m.ConstantLR(o, 0.5, total_iters=5), m.ExponentialLR(o, 0.9),
                                                       m.StepLR(o, 10)], [20, 50]),
@@ -150,6 +153,12 @@ def _both(fn):
     lambda m, o: m.SequentialLR(o, [], []),
     lambda m, o: m.SequentialLR(o, [m.StepLR(o, 2)], [3]),
     lambda m, o: m.ReduceLROnPlateau(o, factor=1.0),
+    lambda m, o: m.CosineAnnealingWarmRestarts(o, T_0=0),
+    lambda m, o: m.CosineAnnealingWarmRestarts(o, T_0=5, T_mult=0),
+    lambda m, o: m.CosineAnnealingWarmRestarts(o, T_0=5, eta_min='0'),
+    lambda m, o: m.CosineAnnealingWarmRestarts(o, T_0=5).step(-1),
+    lambda m, o: m.ChainedScheduler([]),
+    lambda m, o: m.ChainedScheduler([m.StepLR(o, 2), m.ReduceLROnPlateau(o)]),
     lambda m, o: m.ReduceLROnPlateau(o, mode='avg'),
     lambda m, o: m.ReduceLROnPlateau(o, threshold_mode='x'),
     lambda m, o: m.ReduceLROnPlateau(o, min_lr=[0.1]),
@@ -167,3 +176,12 @@ def test_one_cycle_without_momentum_option():
     with pytest.raises(ValueError, match="optimizer must support momentum or beta1"):
         tgs.OneCycleLR(o, max_lr=0.1, total_steps=10)
     tgs.OneCycleLR(o, max_lr=0.1, total_steps=10, cycle_momentum=False)
+
+def test_warm_restarts_fractional_epochs():
+    t_opt, g_opt = opt_pair()
+    ts = torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(t_opt, T_0=10, T_mult=2)
+    gs = tgs.CosineAnnealingWarmRestarts(g_opt, T_0=10, T_mult=2)
+    for e in [0.5, 1.25, 9.99, 10.0, 17.3, 31.0, 75.5, 3.0]:
+        ts.step(e); gs.step(e)
+        assert_same(ts.get_last_lr(), gs.get_last_lr())
+        assert gs.T_i == ts.T_i and gs.last_epoch == ts.last_epoch

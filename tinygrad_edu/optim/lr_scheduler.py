@@ -4,10 +4,10 @@
 
 # %% auto #0
 __all__ = ['EPOCH_DEPRECATION_WARNING', 'LRScheduler', 'LambdaLR', 'MultiplicativeLR', 'StepLR', 'MultiStepLR', 'ExponentialLR',
-           'ConstantLR', 'LinearLR', 'PolynomialLR', 'CosineAnnealingLR', 'OneCycleLR', 'SequentialLR',
-           'ReduceLROnPlateau']
+           'ConstantLR', 'LinearLR', 'PolynomialLR', 'CosineAnnealingLR', 'CosineAnnealingWarmRestarts', 'OneCycleLR',
+           'SequentialLR', 'ChainedScheduler', 'ReduceLROnPlateau']
 
-# %% ../../nbs/06c_lr_scheduler.ipynb #de99ab98
+# %% ../../nbs/06c_lr_scheduler.ipynb #d7e315c8
 import math, types, warnings, functools
 from bisect import bisect_right
 from collections import Counter
@@ -43,7 +43,7 @@ def _track_optimizer_step(optimizer):
     wrapper._wrapped_by_lr_sched = True
     optimizer.step = wrapper
 
-# %% ../../nbs/06c_lr_scheduler.ipynb #c8f3ae09
+# %% ../../nbs/06c_lr_scheduler.ipynb #12fd6140
 class LRScheduler:
     "Base class: sets `group['lr']` of each param group from `get_lr()` at every `step()`."
     _get_lr_called_within_step = False
@@ -121,7 +121,7 @@ def _warn_get_lr_called_within_step(sched):
     if not sched._get_lr_called_within_step:
         warnings.warn("To get the last learning rate computed by the scheduler, please use `get_last_lr()`.", UserWarning, stacklevel=3)
 
-# %% ../../nbs/06c_lr_scheduler.ipynb #e960e6b4
+# %% ../../nbs/06c_lr_scheduler.ipynb #f186c70d
 class _LambdaScheduler(LRScheduler):
     "Shared by LambdaLR and MultiplicativeLR: one function per param group."
     def __init__(self, optimizer, lr_lambda, last_epoch=-1):
@@ -163,7 +163,7 @@ class MultiplicativeLR(_LambdaScheduler):
         if self._is_initial: return _group_values(self.optimizer, 'lr')
         return [g['lr'] * lmbda(self.last_epoch) for lmbda, g in zip(self.lr_lambdas, self.optimizer.param_groups)]
 
-# %% ../../nbs/06c_lr_scheduler.ipynb #1c2b4a58
+# %% ../../nbs/06c_lr_scheduler.ipynb #dc92e984
 class StepLR(LRScheduler):
     "Multiply the lr by `gamma` every `step_size` epochs."
     def __init__(self, optimizer, step_size, gamma=0.1, last_epoch=-1):
@@ -246,7 +246,7 @@ class PolynomialLR(LRScheduler):
     def _get_closed_form_lr(self):
         return [base_lr * (1.0 - min(self.total_iters, self.last_epoch) / self.total_iters) ** self.power for base_lr in self.base_lrs]
 
-# %% ../../nbs/06c_lr_scheduler.ipynb #18c218f1
+# %% ../../nbs/06c_lr_scheduler.ipynb #b3939387
 class CosineAnnealingLR(LRScheduler):
     "`lr` follows half a cosine from `initial_lr` down to `eta_min` over `T_max` steps (recursive form, as PyTorch)."
     def __init__(self, optimizer, T_max, eta_min=0.0, last_epoch=-1):
@@ -266,7 +266,46 @@ class CosineAnnealingLR(LRScheduler):
         return [self.eta_min + (base_lr - self.eta_min) * (1 + math.cos(math.pi * self.last_epoch / self.T_max)) / 2
                 for base_lr in self.base_lrs]
 
-# %% ../../nbs/06c_lr_scheduler.ipynb #d769852f
+# %% ../../nbs/06c_lr_scheduler.ipynb #24dc87e8
+class CosineAnnealingWarmRestarts(LRScheduler):
+    "Cosine from `initial_lr` to `eta_min` over `T_i` steps, then restart; `T_i` starts at `T_0` and grows by `T_mult`."
+    def __init__(self, optimizer, T_0, T_mult=1, eta_min=0.0, last_epoch=-1):
+        if T_0 <= 0 or not isinstance(T_0, int): raise ValueError(f"Expected positive integer T_0, but got {T_0}")
+        if T_mult < 1 or not isinstance(T_mult, int): raise ValueError(f"Expected integer T_mult >= 1, but got {T_mult}")
+        if not isinstance(eta_min, (float, int)):
+            raise ValueError(f"Expected float or int eta_min, but got {eta_min} of type {type(eta_min)}")
+        self.T_0, self.T_i, self.T_mult, self.eta_min, self.T_cur = T_0, T_0, T_mult, eta_min, last_epoch
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self):
+        _warn_get_lr_called_within_step(self)
+        return [self.eta_min + (base_lr - self.eta_min) * (1 + math.cos(math.pi * self.T_cur / self.T_i)) / 2
+                for base_lr in self.base_lrs]
+
+    def step(self, epoch=None):
+        "Advance `T_cur` (restarting when it reaches `T_i`), or jump to a (fractional) `epoch`."
+        if epoch is None and self.last_epoch < 0: epoch = 0
+        if epoch is None:
+            epoch = self.last_epoch + 1
+            self.T_cur = self.T_cur + 1
+            if self.T_cur >= self.T_i: self.T_cur, self.T_i = self.T_cur % self.T_i, self.T_i * self.T_mult
+        else:
+            if epoch < 0: raise ValueError(f"Expected non-negative epoch, but got {epoch}")
+            if epoch >= self.T_0:
+                if self.T_mult == 1: self.T_cur = epoch % self.T_0
+                else:
+                    n = int(math.log((epoch / self.T_0 * (self.T_mult - 1) + 1), self.T_mult))
+                    self.T_cur = epoch - self.T_0 * (self.T_mult ** n - 1) / (self.T_mult - 1)
+                    self.T_i = self.T_0 * self.T_mult ** n
+            else: self.T_i, self.T_cur = self.T_0, epoch
+        self.last_epoch = math.floor(epoch)
+        self._get_lr_called_within_step = True
+        try: values = self.get_lr()
+        finally: self._get_lr_called_within_step = False
+        for group, lr in zip(self.optimizer.param_groups, values): group['lr'] = lr
+        self._last_lr = _group_values(self.optimizer, 'lr')
+
+# %% ../../nbs/06c_lr_scheduler.ipynb #2f95d60d
 def _annealing_cos(start, end, pct):
     "Cosine from `start` (pct=0) to `end` (pct=1)."
     return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)
@@ -349,7 +388,7 @@ class OneCycleLR(LRScheduler):
                 else: group['momentum'] = mom
         return lrs
 
-# %% ../../nbs/06c_lr_scheduler.ipynb #5cc4cec3
+# %% ../../nbs/06c_lr_scheduler.ipynb #331effdf
 class SequentialLR(LRScheduler):
     "Run `schedulers[i]` between `milestones[i-1]` and `milestones[i]`."
     def __init__(self, optimizer, schedulers, milestones, last_epoch=-1):
@@ -400,6 +439,29 @@ class SequentialLR(LRScheduler):
         scheds = state_dict.pop('_schedulers')
         self.__dict__.update(state_dict)
         for s, d in zip(self._schedulers, scheds): s.load_state_dict(d)
+
+class ChainedScheduler(LRScheduler):
+    "Step several schedulers of one optimizer together (their factors multiply)."
+    def __init__(self, schedulers, optimizer=None):
+        name = self.__class__.__name__
+        if len(schedulers) < 1: raise ValueError(f"{name} expects at least one scheduler to be chained, but got no scheduler.")
+        optimizer = optimizer or schedulers[0].optimizer
+        for i, s in enumerate(schedulers):
+            if not hasattr(s, 'optimizer'): raise TypeError(f"{name} at index {i} should have `optimizer` as its attribute.")
+            if isinstance(s, ReduceLROnPlateau):
+                raise ValueError(f"{name} does not support `ReduceLROnPlateau` scheduler as it requires additional kwargs to be "
+                                 f"specified when calling `step`, but got one at index {i} in the given schedulers sequence.")
+            if optimizer != s.optimizer:
+                raise ValueError(f"{name} expects all schedulers to belong to the same optimizer, but got scheduler "
+                                 f"{s.__class__.__name__} at index {i} has {s.optimizer}, which is different from {optimizer.__class__.__name__}.")
+        self._schedulers, self.optimizer = schedulers, optimizer
+        self._last_lr = _group_values(schedulers[-1].optimizer, 'lr')
+
+    def step(self):
+        for s in self._schedulers: s.step()
+        self._last_lr = _group_values(self._schedulers[-1].optimizer, 'lr')
+
+    state_dict, load_state_dict = SequentialLR.state_dict, SequentialLR.load_state_dict
 
 class ReduceLROnPlateau(LRScheduler):
     "Multiply the lr by `factor` when `step(metric)` has not improved for more than `patience` epochs."
