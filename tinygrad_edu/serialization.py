@@ -7,7 +7,7 @@ __all__ = ['FORMAT', 'PREFIX', 'save', 'load']
 
 # %% ../nbs/11_serialization.ipynb #eed129ee
 import io, json, math, os, pickle, tempfile, zipfile, importlib
-from collections import OrderedDict
+from collections import OrderedDict, Counter
 import numpy as np
 from .tensor import Tensor, Size, dtype as _dtype, _ALL_DTYPES
 from .backend import device, as_device, cuda_is_available
@@ -47,7 +47,7 @@ class _Encoder:
         if isinstance(o, (list, tuple, set, frozenset)) and type(o) in (list, tuple, set, frozenset):
             items = sorted(o, key=repr) if isinstance(o, (set, frozenset)) else o
             return dict(type=type(o).__name__, items=[self.encode(v) for v in items])
-        if type(o) in (dict, OrderedDict):
+        if type(o) in (dict, OrderedDict, Counter):
             keys = list(o)
             for k in keys:
                 if not (k is None or isinstance(k, (bool, int, float, str))):
@@ -173,8 +173,9 @@ class _Decoder:
         if k == 'tensor': return self.tensor(n)
         if k in ('list', 'tuple', 'set', 'frozenset'):
             return {'list': list, 'tuple': tuple, 'set': set, 'frozenset': frozenset}[k](self.decode(v) for v in n['items'])
-        if k in ('dict', 'OrderedDict'):
-            d = (dict if k == 'dict' else OrderedDict)(zip((self.decode(x) for x in n['keys']), (self.decode(v) for v in n['values'])))
+        if k in ('dict', 'OrderedDict', 'Counter'):
+            pairs = zip((self.decode(x) for x in n['keys']), (self.decode(v) for v in n['values']))
+            d = OrderedDict(pairs) if k == 'OrderedDict' else Counter(dict(pairs)) if k == 'Counter' else dict(pairs)
             if 'metadata' in n: d._metadata = self.decode(n['metadata'])
             return d
         if k == 'float': return float(n['value'])
