@@ -163,6 +163,11 @@ def test_corrupt_members(tmp_path):
     with pytest.raises(RuntimeError, match="shape.pt.*should be float32"): load(b)
     b = rewrite(tmp_path / 'node.pt', lambda d: d.update({'tinygrad_edu/data.json': b'{"type": "os.system", "cmd": "rm"}'}))
     with pytest.raises(RuntimeError, match="node.pt.*unknown node type"): load(b)
+    for i, bad in enumerate([b'{"type": "list", "items": 5}', b'{"type": "tensor"}', b'{"type": "dict", "keys": [1], "values": []}',
+                             b'{"type": "tensor", "id": "x", "dtype": "float32", "shape": [3]}', b'[' * 100000 + b']' * 100000,
+                             b'{"type": "Size", "items": [[1]]}', b'{"type": "dtype", "name": "object"}']):
+        b = rewrite(tmp_path / f'malformed{i}.pt', lambda d: d.update({'tinygrad_edu/data.json': bad}))
+        with pytest.raises(RuntimeError, match=f"malformed{i}.pt"): load(b)
 
 class Box:
     def __init__(self): self.w, self.items = tg.ones(2, 2), [1, 'a']

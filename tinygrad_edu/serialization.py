@@ -174,12 +174,13 @@ class _Decoder:
         if k in ('list', 'tuple', 'set', 'frozenset'):
             return {'list': list, 'tuple': tuple, 'set': set, 'frozenset': frozenset}[k](self.decode(v) for v in n['items'])
         if k in ('dict', 'OrderedDict', 'Counter'):
+            if len(n['keys']) != len(n['values']): self.fail("corrupt checkpoint: a dict with more keys than values")
             pairs = zip((self.decode(x) for x in n['keys']), (self.decode(v) for v in n['values']))
             d = OrderedDict(pairs) if k == 'OrderedDict' else Counter(dict(pairs)) if k == 'Counter' else dict(pairs)
             if 'metadata' in n: d._metadata = self.decode(n['metadata'])
             return d
         if k == 'float': return float(n['value'])
-        if k == 'Size': return Size(n['items'])
+        if k == 'Size': return Size(int(i) for i in n['items'])
         if k == 'dtype':
             if n['name'] not in _NP_DTYPES: self.fail(f"unknown dtype {n['name']!r}")
             return _NP_DTYPES[n['name']]
@@ -236,5 +237,8 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=No
     fmt = dec.read('format').decode('utf-8', 'replace')
     if fmt != FORMAT: dec.fail(f"unsupported checkpoint format {fmt!r} (this version reads {FORMAT!r})")
     try: tree = json.loads(dec.read('data.json'))
-    except (ValueError, UnicodeDecodeError) as e: dec.fail(f"corrupt checkpoint: data.json is not valid JSON ({e})")
-    return dec.decode(tree)
+    except (ValueError, UnicodeDecodeError, RecursionError) as e: dec.fail(f"corrupt checkpoint: data.json is not valid JSON ({e})")
+    try: return dec.decode(tree)
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError, RecursionError) as e:   # a malformed tree
+        if weights_only is False: raise
+        dec.fail(f"corrupt checkpoint: malformed data.json ({type(e).__name__}: {e})")
