@@ -203,3 +203,18 @@ def test_missing_parent_dir_and_permissions(tmp_path):
     mode = os.stat(tmp_path / 'x.pt').st_mode & 0o777
     umask = os.umask(0o022); os.umask(umask)
     assert mode == 0o666 & ~umask
+
+class _Stream:
+    "A write-only / read-only stream without seek (a pipe, a socket)."
+    def __init__(self, data=b''): self.buf, self.data = io.BytesIO(), data
+    def write(self, b): return self.buf.write(b)
+    def flush(self): pass
+    def read(self, n=-1):
+        out, self.data = (self.data, b'') if n < 0 else (self.data[:n], self.data[n:])
+        return out
+
+def test_unseekable_streams():
+    obj = {'w': tg.randn(5, 5), 'n': [1, 2]}
+    w = _Stream(); save(obj, w)
+    u = load(_Stream(w.buf.getvalue()))
+    assert np.array_equal(u['w'].array, obj['w'].array) and u['n'] == [1, 2]

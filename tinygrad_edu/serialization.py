@@ -75,34 +75,30 @@ class _Encoder:
         return dict(type='pickle', id=len(self.pickles) - 1, cls=f"{type(o).__module__}.{type(o).__qualname__}")
 
 # %% ../nbs/11_serialization.ipynb #a91e1a04
-def _zip_bytes(obj):
-    "The whole file's bytes for `obj` (a zip with the format tag, data.json, tensors/*.npy, pickles/*.pkl)."
-    enc = _Encoder()
-    tree = enc.encode(obj)
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, 'w', zipfile.ZIP_STORED) as z:
+def _write_zip(f, enc, tree):
+    "Write the checkpoint zip (format tag, data.json, tensors/*.npy, pickles/*.pkl) to the binary file `f`."
+    with zipfile.ZipFile(f, 'w', zipfile.ZIP_STORED) as z:
         z.writestr(PREFIX + 'format', FORMAT)
         z.writestr(PREFIX + 'data.json', json.dumps(tree, allow_nan=False))
-        for i, a in enumerate(enc.arrays):
-            b = io.BytesIO(); np.save(b, a, allow_pickle=False)
-            z.writestr(f"{PREFIX}tensors/{i}.npy", b.getvalue())
+        for i, a in enumerate(enc.arrays):        # streamed: no extra copy of the array in memory
+            with z.open(f"{PREFIX}tensors/{i}.npy", 'w', force_zip64=a.nbytes > 2 ** 30) as out:
+                np.lib.format.write_array(out, a, allow_pickle=False)
         for i, p in enumerate(enc.pickles): z.writestr(f"{PREFIX}pickles/{i}.pkl", p)
-    return buf.getvalue()
 
 def _umask():
     m = os.umask(0o022); os.umask(m)
     return m
 _UMASK = _umask()    # read once: changing the umask briefly is not thread-safe
 
-def _atomic_write(path, data):
-    "Write `data` to `path` through a temporary file in the same folder, fsync, then `os.replace`."
+def _atomic_write(path, write):
+    "Call `write(f)` on a temporary file in `path`'s folder, fsync it, then `os.replace` it onto `path`."
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder): raise RuntimeError(f"Parent directory {folder} does not exist.")
     fd, tmp = tempfile.mkstemp(dir=folder, prefix='.' + os.path.basename(path) + '.', suffix='.tmp')
     try:
         with os.fdopen(fd, 'wb') as f:
-            f.write(data); f.flush(); os.fsync(f.fileno())
+            write(f); f.flush(); os.fsync(f.fileno())
         os.chmod(tmp, 0o666 & ~_UMASK)               # mkstemp makes 0600 files; give the usual permissions
         os.replace(tmp, path)
     except BaseException:
@@ -116,9 +112,10 @@ def _atomic_write(path, data):
 
 def save(obj, f, pickle_module=None, pickle_protocol=None, _use_new_zipfile_serialization=True, _disable_byteorder_record=False):
     "Save `obj` (tensors, state dicts, nested containers...) to the path or binary file `f`."
-    data = _zip_bytes(obj)
-    if isinstance(f, (str, os.PathLike)): _atomic_write(f, data)
-    else: f.write(data)
+    enc = _Encoder()
+    tree = enc.encode(obj)                           # fails here, before any file is touched, if obj can't be saved
+    if isinstance(f, (str, os.PathLike)): _atomic_write(f, lambda out: _write_zip(out, enc, tree))
+    else: _write_zip(f, enc, tree)
 
 # %% ../nbs/11_serialization.ipynb #6f7b1271
 class _Decoder:
@@ -136,8 +133,12 @@ class _Decoder:
 
     def array(self, i):
         if i not in self._arrays:
-            try: a = np.load(io.BytesIO(self.read(f"tensors/{int(i)}.npy")), allow_pickle=False)
+            member = f"{PREFIX}tensors/{int(i)}.npy"
+            try:
+                with self.z.open(member) as fa: a = np.lib.format.read_array(fa, allow_pickle=False)
+            except KeyError: self.fail(f"corrupt checkpoint: member '{member}' is missing")
             except ValueError as e: self.fail(f"corrupt checkpoint: tensors/{i}.npy is not a plain .npy array ({e})")
+            except (zipfile.BadZipFile, EOFError, OSError) as e: self.fail(f"corrupt checkpoint: can't read '{member}' ({e})")
             if a.dtype.name not in _NP_DTYPES: self.fail(f"tensors/{i}.npy has unsupported dtype {a.dtype}")
             self._arrays[i] = a
         return self._arrays[i]
@@ -221,24 +222,35 @@ def _describe(f):
 def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=None, **pickle_load_args):
     "Load an object saved by `save` from the path or binary file `f`; `map_location` moves its tensors."
     name = _describe(f)
-    try: data = open(f, 'rb').read() if isinstance(f, (str, os.PathLike)) else f.read()
-    except FileNotFoundError: raise FileNotFoundError(f"[Errno 2] No such file or directory: {name}") from None
-    try: z = zipfile.ZipFile(io.BytesIO(data))
+    if isinstance(f, (str, os.PathLike)):
+        try: src = open(f, 'rb')
+        except FileNotFoundError: raise FileNotFoundError(f"[Errno 2] No such file or directory: {name}") from None
+        with src: return _load(src, name, map_location, weights_only)
+    if not (hasattr(f, 'seekable') and f.seekable()): f = io.BytesIO(f.read())   # zip needs to seek
+    return _load(f, name, map_location, weights_only)
+
+def _open_zip(src, name):
+    "The checkpoint zip in the binary file `src`, or a RuntimeError naming the file and what it seems to be."
+    try: return zipfile.ZipFile(src)
     except zipfile.BadZipFile:
-        what = "a pickle file" if data[:1] == b'\x80' else "truncated, or not a file written by tinygrad_edu.save"
+        src.seek(0)
+        what = "a pickle file" if src.read(1) == b'\x80' else "truncated, or not a file written by tinygrad_edu.save"
         raise RuntimeError(f"{name}: failed reading zip archive: failed finding central directory ({what})") from None
-    names = z.namelist()
-    if PREFIX + 'format' not in names:
-        if any(n.endswith('/data.pkl') for n in names):
-            raise RuntimeError(f"{name}: this is a torch.save checkpoint (pickle-based); tinygrad_edu.load reads only files "
-                               "written by tinygrad_edu.save. Convert it in PyTorch: save each tensor with .numpy().")
-        raise RuntimeError(f"{name}: not a tinygrad_edu checkpoint (a zip file without '{PREFIX}format')")
-    dec = _Decoder(z, name, map_location, weights_only is not False)
-    fmt = dec.read('format').decode('utf-8', 'replace')
-    if fmt != FORMAT: dec.fail(f"unsupported checkpoint format {fmt!r} (this version reads {FORMAT!r})")
-    try: tree = json.loads(dec.read('data.json'))
-    except (ValueError, UnicodeDecodeError, RecursionError) as e: dec.fail(f"corrupt checkpoint: data.json is not valid JSON ({e})")
-    try: return dec.decode(tree)
-    except (KeyError, TypeError, ValueError, IndexError, AttributeError, RecursionError) as e:   # a malformed tree
-        if weights_only is False: raise
-        dec.fail(f"corrupt checkpoint: malformed data.json ({type(e).__name__}: {e})")
+
+def _load(src, name, map_location, weights_only):
+    with _open_zip(src, name) as z:
+        names = z.namelist()
+        if PREFIX + 'format' not in names:
+            if any(n.endswith('/data.pkl') for n in names):
+                raise RuntimeError(f"{name}: this is a torch.save checkpoint (pickle-based); tinygrad_edu.load reads only "
+                                   "files written by tinygrad_edu.save. Convert it in PyTorch: save each tensor with .numpy().")
+            raise RuntimeError(f"{name}: not a tinygrad_edu checkpoint (a zip file without '{PREFIX}format')")
+        dec = _Decoder(z, name, map_location, weights_only is not False)
+        fmt = dec.read('format').decode('utf-8', 'replace')
+        if fmt != FORMAT: dec.fail(f"unsupported checkpoint format {fmt!r} (this version reads {FORMAT!r})")
+        try: tree = json.loads(dec.read('data.json'))
+        except (ValueError, UnicodeDecodeError, RecursionError) as e: dec.fail(f"corrupt checkpoint: data.json is not valid JSON ({e})")
+        try: return dec.decode(tree)
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError, RecursionError) as e:   # a malformed tree
+            if weights_only is False: raise
+            dec.fail(f"corrupt checkpoint: malformed data.json ({type(e).__name__}: {e})")
