@@ -10,17 +10,34 @@ import io, json, math, os, pickle, tempfile, zipfile, importlib
 from collections import OrderedDict, Counter
 import numpy as np
 from .tensor import Tensor, Size, dtype as _dtype, _ALL_DTYPES
-from .backend import device, as_device, cuda_is_available
+from .backend import device, as_device, cuda_is_available, xp_of
 
 # %% ../nbs/11_serialization.ipynb #1e0e50e6
 FORMAT = 'tinygrad_edu-save 1'
 PREFIX = 'tinygrad_edu/'
 _NP_DTYPES = {d.name: d for d in _ALL_DTYPES}     # the dtypes a file may hold
 
+def _ptr(a):
+    "Address of an array's first element (NumPy or CuPy)."
+    return a.__array_interface__['data'][0] if isinstance(a, np.ndarray) else a.data.ptr
+
+def _c_strides(shape):
+    "Strides, in elements, of a C-contiguous array of `shape`."
+    st, acc = [], 1
+    for n in reversed(shape): st.append(acc); acc *= n
+    return st[::-1]
+
+def _span(offset, shape, stride):
+    "First and last element index a strided view touches (None for an empty view)."
+    if 0 in shape: return None
+    lo = offset + sum(min(0, s * (n - 1)) for n, s in zip(shape, stride))
+    hi = offset + sum(max(0, s * (n - 1)) for n, s in zip(shape, stride))
+    return lo, hi
+
 class _Encoder:
     "Turns an object into a JSON-able tree, collecting tensor arrays and (only if needed) pickles."
     def __init__(self):
-        self.arrays, self.pickles, self._memo = [], [], {}
+        self.arrays, self.pickles, self._memo, self._nodes, self._keep = [], [], {}, {}, []
 
     def array_id(self, a, key):
         "Index of the array `a` (NumPy or CuPy) in `self.arrays`; `key` (an object's id) avoids saving it twice."
@@ -31,11 +48,29 @@ class _Encoder:
         if key is not None: self._memo[key] = len(self.arrays) - 1
         return len(self.arrays) - 1
 
+    def storage_of(self, t):
+        "(array index, element offset, element strides) of `t`: a view of a C-contiguous base is stored as its base."
+        a, base = t.array, t._base
+        if base is not None:
+            b, isz = base.array, a.itemsize
+            off = _ptr(a) - _ptr(b)
+            if (type(a) is type(b) and a.dtype == b.dtype and b.flags.c_contiguous and off % isz == 0
+                    and all(st % isz == 0 for st in a.strides)):
+                off, stride = off // isz, [st // isz for st in a.strides]
+                span = _span(off, a.shape, stride)
+                if span is None or (span[0] >= 0 and span[1] < b.size):
+                    return self.array_id(b, id(base)), off, stride
+        return self.array_id(a, id(t)), 0, _c_strides(a.shape)
+
     def tensor(self, t):
+        "The node of tensor `t` (the same node if `t` was met before)."
+        if id(t) in self._nodes: return self._nodes[id(t)]
+        sid, offset, stride = self.storage_of(t)
+        node = dict(type='tensor', id=len(self._nodes), storage=sid, offset=offset, stride=stride, dtype=t.dtype.name,
+                    shape=list(t.shape), requires_grad=bool(t.requires_grad), device=str(t.device))
         cls = type(t)
-        node = dict(type='tensor', id=self.array_id(t.array, id(t)), dtype=t.dtype.name, shape=list(t.shape),
-                    requires_grad=bool(t.requires_grad), device=str(t.device))
         if cls is not Tensor: node['class'] = f"{cls.__module__}:{cls.__qualname__}"
+        self._nodes[id(t)] = node; self._keep.append(t)      # keep `t` alive so its id stays unique
         return node
 
     def encode(self, o):
@@ -122,7 +157,7 @@ class _Decoder:
     "Rebuilds objects from a checkpoint zip `z` (named `name` in error messages)."
     def __init__(self, z, name, map_location, weights_only):
         self.z, self.name, self.map_location, self.weights_only = z, name, map_location, weights_only
-        self._arrays, self._tensors = {}, {}
+        self._arrays, self._tensors, self._storages, self._roots, self._full = {}, {}, {}, {}, {}
 
     def fail(self, msg): raise RuntimeError(f"{self.name}: {msg}")
 
@@ -153,19 +188,60 @@ class _Decoder:
                                "map_location=torch.device('cpu') to map your storages to the CPU.")
         return dev
 
+    def storage(self, sid, dev):
+        "The array of storage `sid` on device `dev` (moved there once, so views keep sharing it)."
+        key = (int(sid), str(dev))
+        if key not in self._storages:
+            a = self.array(int(sid))
+            self._storages[key] = a if dev.type == 'cpu' else xp_of(dev).asarray(a)
+        return self._storages[key]
+
+    def root(self, sid, dev):
+        "The tensor that owns storage `sid`'s memory: the saved tensor covering all of it, or a hidden one."
+        key = (int(sid), str(dev))
+        if key not in self._roots:
+            S = self.storage(sid, dev)
+            for n in self._full.get(int(sid), []):          # a saved tensor covering the whole storage registers itself
+                if list(n['shape']) == list(S.shape) and self.target_device(n.get('device', 'cpu')) == dev:
+                    self.tensor(n); break
+            if key not in self._roots: self._roots[key] = Tensor._wrap(self.storage(sid, dev))
+        return self._roots[key]
+
     def tensor(self, node):
-        i = node['id']
-        if i in self._tensors: return self._tensors[i]
-        a = self.array(i)
-        if a.dtype.name != node['dtype'] or list(a.shape) != list(node['shape']):
-            self.fail(f"corrupt checkpoint: tensor {i} should be {node['dtype']} {node['shape']} but its file holds {a.dtype} {list(a.shape)}")
-        cls = _tensor_class(node.get('class'))
-        t = cls._wrap(a)
+        tid = node['id']
+        if tid in self._tensors: return self._tensors[tid]
         dev = self.target_device(node.get('device', 'cpu'))
-        if dev.type != 'cpu': t = cls._wrap(t.to(dev).array)
-        t._requires_grad = bool(node.get('requires_grad', False)) and a.dtype.kind in 'fc'
-        self._tensors[i] = t
+        sid = int(node['storage'])
+        S = self.storage(sid, dev)
+        shape, stride, off = [int(n) for n in node['shape']], [int(s) for s in node['stride']], int(node['offset'])
+        if S.dtype.name != node['dtype'] or len(stride) != len(shape):
+            self.fail(f"corrupt checkpoint: tensor {tid} should be {node['dtype']} with {len(shape)} strides but its storage holds {S.dtype}")
+        full = off == 0 and tuple(shape) == S.shape and stride == _c_strides(shape)
+        cls = _tensor_class(node.get('class'))
+        if full and (sid, str(dev)) not in self._roots:
+            t = self._roots[(sid, str(dev))] = cls._wrap(S)
+        else:
+            span = _span(off, shape, stride)
+            if span is not None and not (span[0] >= 0 and span[1] < S.size) or off < 0 or off > S.size:
+                self.fail(f"corrupt checkpoint: tensor {tid}'s offset and strides reach outside its storage")
+            xp = np if isinstance(S, np.ndarray) else xp_of(dev)
+            a = xp.lib.stride_tricks.as_strided(S.reshape(-1)[off:], shape, [st * S.itemsize for st in stride])
+            if isinstance(a, np.ndarray) and any(st == 0 and n > 1 for st, n in zip(stride, shape)): a.flags.writeable = False
+            t = cls._wrap(a)
+            t._base = self.root(sid, dev)       # an alias of the base (shares its memory and version counter)
+        t._requires_grad = bool(node.get('requires_grad', False)) and S.dtype.kind in 'fc'
+        self._tensors[tid] = t
         return t
+
+    def scan(self, n):
+        "Note the tensors at offset 0 of each storage: one covering all of it becomes the base of the others."
+        if isinstance(n, list):
+            for v in n: self.scan(v)
+        elif isinstance(n, dict):
+            if n.get('type') == 'tensor':
+                if n.get('offset') == 0: self._full.setdefault(n.get('storage'), []).append(n)
+            else:
+                for v in n.values(): self.scan(v)
 
     def decode(self, n):
         if n is None or isinstance(n, (bool, int, float, str)): return n
@@ -250,7 +326,9 @@ def _load(src, name, map_location, weights_only):
         if fmt != FORMAT: dec.fail(f"unsupported checkpoint format {fmt!r} (this version reads {FORMAT!r})")
         try: tree = json.loads(dec.read('data.json'))
         except (ValueError, UnicodeDecodeError, RecursionError) as e: dec.fail(f"corrupt checkpoint: data.json is not valid JSON ({e})")
-        try: return dec.decode(tree)
+        try:
+            dec.scan(tree)
+            return dec.decode(tree)
         except (KeyError, TypeError, ValueError, IndexError, AttributeError, RecursionError) as e:   # a malformed tree
             if weights_only is False: raise
             dec.fail(f"corrupt checkpoint: malformed data.json ({type(e).__name__}: {e})")
