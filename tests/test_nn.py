@@ -156,6 +156,11 @@ LAYERS = [
     ('ReLU6', (), {}), ('ReLU6', (True,), {}), ('Mish', (), {}), ('Hardswish', (), {}), ('LogSigmoid', (), {}),
     ('Flatten', (), {}), ('Flatten', (0, 2), {}), ('Unflatten', (1, (2, 5)), {}), ('Identity', (54,), dict(unused=1)),
     ('Embedding', (10, 3), {}), ('Embedding', (10, 3), dict(padding_idx=-1, max_norm=1.0)),
+    ('Bilinear', (2, 3, 4), {}), ('Bilinear', (2, 3, 4), dict(bias=False)), ('PReLU', (), {}), ('PReLU', (3, 0.1), {}),
+    ('Threshold', (0.1, 20.), {}), ('Softmax2d', (), {}), ('ZeroPad2d', (1,), {}), ('ZeroPad2d', ((1, 0, 2, 3),), {}),
+    ('ConstantPad1d', (2, 3.5), {}), ('ConstantPad2d', ((1, 2, 0, 1), -1.), {}), ('ReflectionPad1d', (2,), {}),
+    ('ReflectionPad2d', (1,), {}), ('ReplicationPad2d', ((1, 2, 3, 0),), {}), ('ReplicationPad1d', (1,), {}),
+    ('CircularPad2d', (1,), {}), ('CosineSimilarity', (), {}), ('PairwiseDistance', (), {}),
     ('CrossEntropyLoss', (), {}), ('NLLLoss', (), {}), ('MSELoss', (), {}), ('L1Loss', (), {}), ('BCELoss', (), {}),
     ('BCEWithLogitsLoss', (), {}), ('SmoothL1Loss', (), {}), ('HuberLoss', (), {}), ('KLDivLoss', (), {})]
 
@@ -340,7 +345,10 @@ def test_dropout_train_eval(cls):
     ('LayerNorm', ((4, 5),), {}, (3, 4, 5)), ('Unflatten', (1, (2, 3)), {}, (4, 6)),
     ('LeakyReLU', (0.2,), {}, (3, 4)), ('ELU', (), {}, (3, 4)), ('SiLU', (), {}, (3, 4)), ('Softplus', (2.,), {}, (3, 4)),
     ('Hardtanh', (-0.5, 0.5), {}, (3, 4)), ('ReLU6', (), {}, (3, 4)), ('Softmax', (1,), {}, (3, 4)),
-    ('LogSoftmax', (0,), {}, (3, 4)), ('Mish', (), {}, (3, 4)), ('Hardswish', (), {}, (3, 4)), ('LogSigmoid', (), {}, (3, 4))])
+    ('LogSoftmax', (0,), {}, (3, 4)), ('Mish', (), {}, (3, 4)), ('Hardswish', (), {}, (3, 4)), ('LogSigmoid', (), {}, (3, 4)),
+    ('PReLU', (3,), {}, (2, 3, 4)), ('PReLU', (), {}, (2, 3)), ('Threshold', (0.1, 20.), {}, (3, 4)), ('Softmax2d', (), {}, (2, 3, 2, 2)),
+    ('ZeroPad2d', ((1, 0, 2, 3),), {}, (1, 2, 3, 3)), ('ReflectionPad2d', (1,), {}, (1, 2, 3, 3)),
+    ('ReplicationPad1d', ((2, 1),), {}, (2, 3, 4)), ('CircularPad2d', (1,), {}, (1, 1, 3, 3))])
 def test_layer_forward_backward(name, args, kw, shape):
     seed_both(2)
     ours, theirs = getattr(tnn, name)(*args, **kw), getattr(torch.nn, name)(*args, **kw)
@@ -539,3 +547,58 @@ def test_random_fill_of_strided_tensors_matches_torch(fill, args, dtype):
     ours = tnn.init.kaiming_uniform_(T.empty(3, 5).t())
     theirs = torch.nn.init.kaiming_uniform_(torch.empty(3, 5).t())
     np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+def test_bilinear_and_distances():
+    seed_both(4)
+    ours, theirs = tnn.Bilinear(3, 2, 4), torch.nn.Bilinear(3, 2, 4)
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal((5, 3)).astype(np.float32), rng.standard_normal((5, 2)).astype(np.float32)
+    y, ty = ours(T.from_numpy(a), T.from_numpy(b)), theirs(torch.from_numpy(a), torch.from_numpy(b))
+    np.testing.assert_allclose(arr(y), arr(ty), rtol=1e-5, atol=1e-6)
+    y.sum().backward(); ty.sum().backward()
+    np.testing.assert_allclose(ours.weight.grad.numpy(), theirs.weight.grad.numpy(), rtol=1e-5, atol=1e-6)
+    for name in ('CosineSimilarity', 'PairwiseDistance'):
+        o, t = getattr(tnn, name)(), getattr(torch.nn, name)()
+        np.testing.assert_allclose(arr(o(T.from_numpy(a), T.from_numpy(a * 2 - 1))), arr(t(torch.from_numpy(a), torch.from_numpy(a * 2 - 1))), rtol=1e-5)
+
+
+def test_deepcopy_pickle_get_parameter():
+    import copy, pickle
+    net = make_bn_net(tnn, TF)
+    net(T.randn(2, 3, 8, 8))
+    c = copy.deepcopy(net)
+    assert c.fc.weight is not net.fc.weight and isinstance(c.fc.weight, tnn.Parameter) and c.fc.weight.requires_grad
+    for (k, v), (_, w) in zip(net.state_dict().items(), c.state_dict().items()):
+        np.testing.assert_array_equal(v.numpy(), w.numpy(), err_msg=k)
+    p = pickle.loads(pickle.dumps(net))
+    assert repr(p) == repr(net) and list(p.state_dict()) == list(net.state_dict())
+    sd = copy.deepcopy(net.state_dict())
+    assert list(sd) == list(net.state_dict())
+    assert net.get_parameter('fc.weight') is net.fc.weight and net.get_buffer('bn.running_mean') is net.bn.running_mean
+    tnet = make_bn_net(torch.nn, torch.nn.functional)
+    for f in (lambda m: m.get_parameter('bn.running_mean'), lambda m: m.get_buffer('fc.weight'), lambda m: m.get_submodule('nope')):
+        assert error_of(lambda: f(net)) == error_of(lambda: f(tnet))
+
+
+def test_seed_002_content_loss():
+    "Seed 002 §7: a module holding a detached target and a loss, with its own `backward` method."
+    class ContentLoss(tnn.Module):
+        def __init__(self, target, weight):
+            super(ContentLoss, self).__init__()
+            self.target = target.detach() * weight
+            self.weight = weight
+            self.criterion = tnn.MSELoss()
+        def forward(self, input):
+            self.loss = self.criterion(input * self.weight, self.target)
+            self.output = input
+            return self.output
+        def backward(self, retain_graph=True):
+            self.loss.backward(retain_graph=retain_graph)
+            return self.loss
+    x = T.randn(2, 3, requires_grad=True)
+    cl = ContentLoss(T.ones(2, 3), 0.5)
+    assert repr(cl) == 'ContentLoss(\n  (criterion): MSELoss()\n)'
+    assert cl(x) is x
+    cl.backward(); cl.backward()
+    np.testing.assert_allclose(x.grad.numpy(), 2 * (2 * (x.detach().numpy() * 0.5 - 0.5) * 0.5 / 6), rtol=1e-5)

@@ -4,29 +4,36 @@
 
 # %% auto #0
 __all__ = ['Module', 'Parameter', 'Sequential', 'ModuleList', 'ModuleDict', 'ParameterList', 'ParameterDict', 'Identity',
-           'Linear', 'Flatten', 'Unflatten', 'Conv1d', 'Conv2d', 'MaxPool1d', 'MaxPool2d', 'AvgPool1d', 'AvgPool2d',
-           'AdaptiveAvgPool1d', 'AdaptiveAvgPool2d', 'AdaptiveMaxPool2d', 'Dropout', 'Dropout1d', 'Dropout2d',
-           'Embedding', 'ReLU', 'LeakyReLU', 'ELU', 'SELU', 'GELU', 'SiLU', 'Mish', 'Sigmoid', 'Tanh', 'Softplus',
-           'Hardtanh', 'ReLU6', 'Hardswish', 'Hardsigmoid', 'LogSigmoid', 'Softmax', 'Softmin', 'LogSoftmax',
-           'BatchNorm1d', 'BatchNorm2d', 'LayerNorm', 'GroupNorm', 'CrossEntropyLoss', 'NLLLoss', 'MSELoss', 'L1Loss',
-           'SmoothL1Loss', 'HuberLoss', 'BCELoss', 'BCEWithLogitsLoss', 'KLDivLoss', 'functional', 'init', 'utils']
+           'Linear', 'Bilinear', 'Flatten', 'Unflatten', 'Conv1d', 'Conv2d', 'MaxPool1d', 'MaxPool2d', 'AvgPool1d',
+           'AvgPool2d', 'AdaptiveAvgPool1d', 'AdaptiveAvgPool2d', 'AdaptiveMaxPool2d', 'Dropout', 'Dropout1d',
+           'Dropout2d', 'Embedding', 'ConstantPad1d', 'ConstantPad2d', 'ZeroPad1d', 'ZeroPad2d', 'ReflectionPad1d',
+           'ReflectionPad2d', 'ReplicationPad1d', 'ReplicationPad2d', 'CircularPad1d', 'CircularPad2d',
+           'CosineSimilarity', 'PairwiseDistance', 'ReLU', 'LeakyReLU', 'ELU', 'SELU', 'GELU', 'SiLU', 'Mish',
+           'Sigmoid', 'Tanh', 'Softplus', 'Hardtanh', 'ReLU6', 'Hardswish', 'Hardsigmoid', 'LogSigmoid', 'PReLU',
+           'Threshold', 'Softmax2d', 'Softmax', 'Softmin', 'LogSoftmax', 'BatchNorm1d', 'BatchNorm2d', 'LayerNorm',
+           'GroupNorm', 'CrossEntropyLoss', 'NLLLoss', 'MSELoss', 'L1Loss', 'SmoothL1Loss', 'HuberLoss', 'BCELoss',
+           'BCEWithLogitsLoss', 'KLDivLoss', 'functional', 'init', 'utils']
 
 # %% ../../nbs/05h_nn.ipynb #37a5d6bc
 from .module import Module, Parameter
 from .container import Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict
-from .layers import (Identity, Linear, Flatten, Unflatten, Conv1d, Conv2d, MaxPool1d, MaxPool2d, AvgPool1d,
-    AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool2d, Dropout, Dropout1d, Dropout2d, Embedding)
+from .layers import (Identity, Linear, Bilinear, Flatten, Unflatten, Conv1d, Conv2d, MaxPool1d, MaxPool2d,
+    AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool2d, Dropout, Dropout1d, Dropout2d, Embedding,
+    ConstantPad1d, ConstantPad2d, ZeroPad1d, ZeroPad2d, ReflectionPad1d, ReflectionPad2d, ReplicationPad1d, ReplicationPad2d,
+    CircularPad1d, CircularPad2d, CosineSimilarity, PairwiseDistance)
 from .activation import (ReLU, LeakyReLU, ELU, SELU, GELU, SiLU, Mish, Sigmoid, Tanh, Softplus, Hardtanh,
-    ReLU6, Hardswish, Hardsigmoid, LogSigmoid, Softmax, Softmin, LogSoftmax, BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm)
+    ReLU6, Hardswish, Hardsigmoid, LogSigmoid, PReLU, Threshold, Softmax2d, Softmax, Softmin, LogSoftmax, BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm)
 from .loss import (CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, SmoothL1Loss, HuberLoss, BCELoss,
     BCEWithLogitsLoss, KLDivLoss)
 from . import functional, init, utils
 from .utils import rnn as _rnn      # nn.utils.rnn.pad_sequence
 
 _all_ = ['Module', 'Parameter', 'Sequential', 'ModuleList', 'ModuleDict', 'ParameterList', 'ParameterDict', 'Identity',
-         'Linear', 'Flatten', 'Unflatten', 'Conv1d', 'Conv2d', 'MaxPool1d', 'MaxPool2d', 'AvgPool1d', 'AvgPool2d',
+         'Linear', 'Bilinear', 'Flatten', 'Unflatten', 'Conv1d', 'Conv2d', 'MaxPool1d', 'MaxPool2d', 'AvgPool1d', 'AvgPool2d',
          'AdaptiveAvgPool1d', 'AdaptiveAvgPool2d', 'AdaptiveMaxPool2d', 'Dropout', 'Dropout1d', 'Dropout2d', 'Embedding',
+         'ConstantPad1d', 'ConstantPad2d', 'ZeroPad1d', 'ZeroPad2d', 'ReflectionPad1d', 'ReflectionPad2d', 'ReplicationPad1d',
+         'ReplicationPad2d', 'CircularPad1d', 'CircularPad2d', 'CosineSimilarity', 'PairwiseDistance',
          'ReLU', 'LeakyReLU', 'ELU', 'SELU', 'GELU', 'SiLU', 'Mish', 'Sigmoid', 'Tanh', 'Softplus', 'Hardtanh', 'ReLU6',
-         'Hardswish', 'Hardsigmoid', 'LogSigmoid', 'Softmax', 'Softmin', 'LogSoftmax', 'BatchNorm1d', 'BatchNorm2d',
+         'Hardswish', 'Hardsigmoid', 'LogSigmoid', 'PReLU', 'Threshold', 'Softmax2d', 'Softmax', 'Softmin', 'LogSoftmax', 'BatchNorm1d', 'BatchNorm2d',
          'LayerNorm', 'GroupNorm', 'CrossEntropyLoss', 'NLLLoss', 'MSELoss', 'L1Loss', 'SmoothL1Loss', 'HuberLoss',
          'BCELoss', 'BCEWithLogitsLoss', 'KLDivLoss', 'functional', 'init', 'utils']

@@ -5,8 +5,9 @@
 # %% auto #0
 __all__ = ['Parameter', 'RemovableHandle', 'Module', 'register_buffer', 'register_parameter', 'add_module', 'named_modules',
            'named_parameters', 'parameters', 'named_buffers', 'buffers', 'named_children', 'children', 'modules',
-           'get_submodule', 'state_dict', 'load_state_dict', 'train', 'eval', 'requires_grad_', 'zero_grad', 'apply',
-           'to', 'cuda', 'cpu', 'register_forward_pre_hook', 'register_forward_hook', 'extra_repr']
+           'get_submodule', 'get_parameter', 'get_buffer', 'state_dict', 'load_state_dict', 'train', 'eval',
+           'requires_grad_', 'zero_grad', 'apply', 'to', 'cuda', 'cpu', 'register_forward_pre_hook',
+           'register_forward_hook', 'extra_repr']
 
 # %% ../../nbs/05_nn.ipynb #5a9d951a
 import itertools, numbers
@@ -218,7 +219,25 @@ def get_submodule(self, target):
         if not isinstance(mod, Module): raise AttributeError(f"`{item}` is not an nn.Module")
     return mod
 
-for _f in (named_modules, named_parameters, parameters, named_buffers, buffers, named_children, children, modules, get_submodule):
+def get_parameter(self, target):
+    "The parameter at dotted path `target` (e.g. 'conv1.weight')."
+    path, _, name = target.rpartition('.')
+    mod = self.get_submodule(path)
+    if not hasattr(mod, name): raise AttributeError(f"{mod._get_name()} has no attribute `{name}`")
+    p = getattr(mod, name)
+    if not isinstance(p, Parameter): raise AttributeError(f"`{name}` is not an nn.Parameter")
+    return p
+
+def get_buffer(self, target):
+    "The buffer at dotted path `target` (e.g. 'bn.running_mean')."
+    path, _, name = target.rpartition('.')
+    mod = self.get_submodule(path)
+    if not hasattr(mod, name): raise AttributeError(f"{mod._get_name()} has no attribute `{name}`")
+    if name not in mod._buffers: raise AttributeError(f"`{name}` is not a buffer")
+    return getattr(mod, name)
+
+for _f in (named_modules, named_parameters, parameters, named_buffers, buffers, named_children, children, modules, get_submodule,
+           get_parameter, get_buffer):
     setattr(Module, _f.__name__, _f)
 Module.__hash__ = object.__hash__
 
@@ -358,8 +377,13 @@ def _cast(name):
     f.__name__, f.__doc__ = name, f"Cast floating-point parameters and buffers with `Tensor.{name}()`."
     return f
 
+def _type(self, dst_type):
+    "Cast all parameters and buffers to `dst_type`."
+    return self._apply(lambda t: t.type(dst_type))
+
 for _f in (train, eval, requires_grad_, zero_grad, apply, _apply, to, cuda, cpu): setattr(Module, _f.__name__, _f)
 for _n in ('float', 'double', 'half'): setattr(Module, _n, _cast(_n))
+Module.type = _type
 
 # %% ../../nbs/05_nn.ipynb #4f65c8ea
 def __call__(self, *args, **kwargs):
