@@ -602,3 +602,38 @@ def test_seed_002_content_loss():
     assert cl(x) is x
     cl.backward(); cl.backward()
     np.testing.assert_allclose(x.grad.numpy(), 2 * (2 * (x.detach().numpy() * 0.5 - 0.5) * 0.5 / 6), rtol=1e-5)
+
+
+@pytest.mark.parametrize('build', [
+    lambda nn: nn.Conv2d(3, 4, 3, groups=2), lambda nn: nn.Conv2d(4, 3, 3, groups=2), lambda nn: nn.Conv2d(2, 2, 3, padding='full'),
+    lambda nn: nn.Conv2d(2, 2, 3, stride=2, padding='same'), lambda nn: nn.Conv2d(2, 2, 3, padding_mode='wrap'),
+    lambda nn: nn.Dropout(1.5), lambda nn: nn.Dropout2d(-0.1), lambda nn: nn.GroupNorm(3, 4), lambda nn: nn.Embedding(5, 2, padding_idx=7),
+    lambda nn: nn.Linear(2, 3).train('yes'), lambda nn: nn.Linear(2, 3).to(torch.int64 if nn is torch.nn else T.int64),
+    lambda nn: nn.Sequential(nn.ReLU())[3], lambda nn: nn.ModuleList([nn.ReLU()])[-2], lambda nn: nn.Module().add_module('a.b', nn.ReLU()),
+    lambda nn: nn.Module().add_module('x', 3), lambda nn: nn.Linear(2, 3).register_parameter('weight', None) or nn.Linear(2, 3).no,
+    lambda nn: nn.init.kaiming_uniform_(torch.empty(3, 3) if nn is torch.nn else T.empty(3, 3), mode='fan_avg'),
+    lambda nn: nn.init.calculate_gain('softsign'), lambda nn: nn.init.eye_(torch.empty(2, 2, 2) if nn is torch.nn else T.empty(2, 2, 2)),
+    lambda nn: nn.BatchNorm2d(3)(torch.ones(2, 3) if nn is torch.nn else T.ones(2, 3)),
+    lambda nn: nn.BatchNorm1d(3)(torch.ones(2, 3, 4, 5) if nn is torch.nn else T.ones(2, 3, 4, 5)),
+    lambda nn: nn.Softmax2d()(torch.ones(2, 3) if nn is torch.nn else T.ones(2, 3))])
+def test_errors_match_torch(build):
+    import re
+    def norm(e):   # messages that print a Python set: its order depends on string hashing, so compare the sorted items
+        return e[0], re.sub(r"\{([^{}]*)\}", lambda m: '{' + ', '.join(sorted(m.group(1).split(', '))) + '}', e[1])
+    assert norm(error_of(lambda: build(tnn))) == norm(error_of(lambda: build(torch.nn)))
+
+
+@pytest.mark.skipif(not T.cuda.is_available(), reason='no CUDA GPU visible to CuPy: nn on the GPU not checked')
+def test_module_to_cuda():
+    ours, theirs, shape = both_models('bn_net', seed=3)
+    copy_weights(ours, theirs)
+    w = ours.fc.weight
+    ours.to('cuda')
+    assert ours.fc.weight is w and w.device.type == 'cuda' and ours.bn.running_mean.device.type == 'cuda'
+    x = np.random.default_rng(0).standard_normal(shape).astype(np.float32)
+    y = ours(T.from_numpy(x).cuda())
+    y.sum().backward()
+    ty = theirs(torch.from_numpy(x)); ty.sum().backward()
+    np.testing.assert_allclose(y.cpu().detach().numpy(), arr(ty), rtol=1e-3, atol=1e-4)
+    np.testing.assert_allclose(ours.fc.weight.grad.cpu().numpy(), theirs.fc.weight.grad.numpy(), rtol=1e-3, atol=1e-4)
+    assert ours.cpu().fc.weight.device.type == 'cpu'

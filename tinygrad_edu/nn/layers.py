@@ -87,6 +87,9 @@ def _ntuple(n):
     return f
 _single, _pair = _ntuple(1), _ntuple(2)
 
+_PADDING_STRINGS = {'same', 'valid'}                           # sets, printed as PyTorch prints them
+_PADDING_MODES = {'zeros', 'reflect', 'replicate', 'circular'}
+
 class _ConvNd(Module):
     def __init__(self, in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode,
                  n, device=None, dtype=None):
@@ -96,11 +99,11 @@ class _ConvNd(Module):
         if out_channels % groups != 0: raise ValueError("out_channels must be divisible by groups")
         if isinstance(padding, str):
             if padding not in ('same', 'valid'):
-                raise ValueError(f"Invalid padding string {padding!r}, should be one of {{'valid', 'same'}}")
+                raise ValueError(f"Invalid padding string {padding!r}, should be one of {_PADDING_STRINGS}")
             if padding == 'same' and any(s != 1 for s in _ntuple(n)(stride)):
                 raise ValueError("padding='same' is not supported for strided convolutions")
-        if padding_mode not in ('zeros', 'reflect', 'replicate', 'circular'):
-            raise ValueError(f"padding_mode must be one of {{'zeros', 'reflect', 'replicate', 'circular'}}, but got padding_mode='{padding_mode}'")
+        if padding_mode not in _PADDING_MODES:
+            raise ValueError(f"padding_mode must be one of {_PADDING_MODES}, but got padding_mode='{padding_mode}'")
         tup = _ntuple(n)
         self.in_channels, self.out_channels, self.kernel_size, self.stride = in_channels, out_channels, tup(kernel_size), tup(stride)
         self.padding = padding if isinstance(padding, str) else tup(padding)
