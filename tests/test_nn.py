@@ -637,3 +637,37 @@ def test_module_to_cuda():
     np.testing.assert_allclose(y.cpu().detach().numpy(), arr(ty), rtol=1e-3, atol=1e-4)
     np.testing.assert_allclose(ours.fc.weight.grad.cpu().numpy(), theirs.fc.weight.grad.numpy(), rtol=1e-3, atol=1e-4)
     assert ours.cpu().fc.weight.device.type == 'cpu'
+
+
+INTERP = [((1, 2, 5, 7), dict(scale_factor=2)), ((1, 2, 5, 7), dict(size=(8, 3))), ((2, 1, 6, 6), dict(scale_factor=0.5)),
+          ((1, 2, 5, 7), dict(scale_factor=1.7)), ((1, 2, 5, 7), dict(scale_factor=(1.5, 2.3), recompute_scale_factor=True)),
+          ((1, 2, 5, 7), dict(size=(9, 11), mode='nearest-exact')), ((1, 2, 5, 7), dict(scale_factor=3, mode='nearest-exact')),
+          ((1, 2, 5, 7), dict(scale_factor=2, mode='bilinear')), ((1, 2, 5, 7), dict(size=(4, 13), mode='bilinear', align_corners=True)),
+          ((1, 2, 5, 7), dict(scale_factor=1.3, mode='bilinear')), ((1, 2, 8, 6), dict(size=(3, 4), mode='bilinear')),
+          ((1, 2, 9), dict(scale_factor=2.5, mode='linear')), ((1, 2, 9), dict(size=4, mode='linear', align_corners=True)),
+          ((1, 2, 9), dict(scale_factor=2)), ((1, 2, 8, 8), dict(size=(3, 5), mode='area')), ((1, 3, 7), dict(size=3, mode='area'))]
+
+
+@pytest.mark.parametrize('shape,kw', INTERP)
+@pytest.mark.parametrize('dtype', ['float32', 'float64'])
+def test_interpolate(shape, kw, dtype):
+    x = np.random.default_rng(0).standard_normal(shape).astype(dtype)
+    xs, txs = T.from_numpy(x.copy()).requires_grad_(), torch.from_numpy(x.copy()).requires_grad_()
+    y, ty = TF.interpolate(xs, **kw), torch.nn.functional.interpolate(txs, **kw)
+    assert y.shape == ty.shape
+    np.testing.assert_allclose(arr(y), arr(ty), rtol=1e-5, atol=1e-6)
+    g = np.random.default_rng(1).standard_normal(ty.shape).astype(dtype)
+    y.backward(T.from_numpy(g)); ty.backward(torch.from_numpy(g))
+    np.testing.assert_allclose(xs.grad.numpy(), txs.grad.numpy(), rtol=1e-5, atol=1e-5)
+
+
+def test_upsample_modules():
+    for ours, theirs in [(tnn.Upsample(scale_factor=2), torch.nn.Upsample(scale_factor=2)),
+                         (tnn.Upsample(size=(3, 4), mode='bilinear'), torch.nn.Upsample(size=(3, 4), mode='bilinear')),
+                         (tnn.UpsamplingBilinear2d(scale_factor=2), torch.nn.UpsamplingBilinear2d(scale_factor=2)),
+                         (tnn.UpsamplingNearest2d(size=5), torch.nn.UpsamplingNearest2d(size=5))]:
+        assert repr(ours) == repr(theirs)
+        x = np.random.default_rng(0).standard_normal((1, 2, 3, 3)).astype(np.float32)
+        np.testing.assert_allclose(arr(ours(T.from_numpy(x))), arr(theirs(torch.from_numpy(x))), rtol=1e-5, atol=1e-6)
+    assert error_of(lambda: TF.interpolate(T.ones(1, 1, 2, 2), scale_factor=2, align_corners=True)) == \
+        error_of(lambda: torch.nn.functional.interpolate(torch.ones(1, 1, 2, 2), scale_factor=2, align_corners=True))

@@ -8,11 +8,12 @@ __all__ = ['Module', 'Parameter', 'Sequential', 'ModuleList', 'ModuleDict', 'Par
            'AvgPool2d', 'AdaptiveAvgPool1d', 'AdaptiveAvgPool2d', 'AdaptiveMaxPool2d', 'Dropout', 'Dropout1d',
            'Dropout2d', 'Embedding', 'ConstantPad1d', 'ConstantPad2d', 'ZeroPad1d', 'ZeroPad2d', 'ReflectionPad1d',
            'ReflectionPad2d', 'ReplicationPad1d', 'ReplicationPad2d', 'CircularPad1d', 'CircularPad2d',
-           'CosineSimilarity', 'PairwiseDistance', 'ReLU', 'LeakyReLU', 'ELU', 'SELU', 'GELU', 'SiLU', 'Mish',
-           'Sigmoid', 'Tanh', 'Softplus', 'Hardtanh', 'ReLU6', 'Hardswish', 'Hardsigmoid', 'LogSigmoid', 'PReLU',
-           'Threshold', 'Softmax2d', 'Softmax', 'Softmin', 'LogSoftmax', 'BatchNorm1d', 'BatchNorm2d', 'LayerNorm',
-           'GroupNorm', 'CrossEntropyLoss', 'NLLLoss', 'MSELoss', 'L1Loss', 'SmoothL1Loss', 'HuberLoss', 'BCELoss',
-           'BCEWithLogitsLoss', 'KLDivLoss', 'functional', 'init', 'utils']
+           'CosineSimilarity', 'PairwiseDistance', 'Upsample', 'UpsamplingNearest2d', 'UpsamplingBilinear2d', 'ReLU',
+           'LeakyReLU', 'ELU', 'SELU', 'GELU', 'SiLU', 'Mish', 'Sigmoid', 'Tanh', 'Softplus', 'Hardtanh', 'ReLU6',
+           'Hardswish', 'Hardsigmoid', 'LogSigmoid', 'PReLU', 'Threshold', 'Softmax2d', 'Softmax', 'Softmin',
+           'LogSoftmax', 'BatchNorm1d', 'BatchNorm2d', 'LayerNorm', 'GroupNorm', 'CrossEntropyLoss', 'NLLLoss',
+           'MSELoss', 'L1Loss', 'SmoothL1Loss', 'HuberLoss', 'BCELoss', 'BCEWithLogitsLoss', 'KLDivLoss', 'functional',
+           'init', 'utils']
 
 # %% ../../nbs/05h_nn.ipynb #37a5d6bc
 from .module import Module, Parameter
@@ -20,7 +21,7 @@ from .container import Sequential, ModuleList, ModuleDict, ParameterList, Parame
 from .layers import (Identity, Linear, Bilinear, Flatten, Unflatten, Conv1d, Conv2d, MaxPool1d, MaxPool2d,
     AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool2d, Dropout, Dropout1d, Dropout2d, Embedding,
     ConstantPad1d, ConstantPad2d, ZeroPad1d, ZeroPad2d, ReflectionPad1d, ReflectionPad2d, ReplicationPad1d, ReplicationPad2d,
-    CircularPad1d, CircularPad2d, CosineSimilarity, PairwiseDistance)
+    CircularPad1d, CircularPad2d, CosineSimilarity, PairwiseDistance, Upsample, UpsamplingNearest2d, UpsamplingBilinear2d)
 from .activation import (ReLU, LeakyReLU, ELU, SELU, GELU, SiLU, Mish, Sigmoid, Tanh, Softplus, Hardtanh,
     ReLU6, Hardswish, Hardsigmoid, LogSigmoid, PReLU, Threshold, Softmax2d, Softmax, Softmin, LogSoftmax, BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm)
 from .loss import (CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, SmoothL1Loss, HuberLoss, BCELoss,
@@ -32,7 +33,8 @@ _all_ = ['Module', 'Parameter', 'Sequential', 'ModuleList', 'ModuleDict', 'Param
          'Linear', 'Bilinear', 'Flatten', 'Unflatten', 'Conv1d', 'Conv2d', 'MaxPool1d', 'MaxPool2d', 'AvgPool1d', 'AvgPool2d',
          'AdaptiveAvgPool1d', 'AdaptiveAvgPool2d', 'AdaptiveMaxPool2d', 'Dropout', 'Dropout1d', 'Dropout2d', 'Embedding',
          'ConstantPad1d', 'ConstantPad2d', 'ZeroPad1d', 'ZeroPad2d', 'ReflectionPad1d', 'ReflectionPad2d', 'ReplicationPad1d',
-         'ReplicationPad2d', 'CircularPad1d', 'CircularPad2d', 'CosineSimilarity', 'PairwiseDistance',
+         'ReplicationPad2d', 'CircularPad1d', 'CircularPad2d', 'CosineSimilarity', 'PairwiseDistance', 'Upsample',
+         'UpsamplingNearest2d', 'UpsamplingBilinear2d',
          'ReLU', 'LeakyReLU', 'ELU', 'SELU', 'GELU', 'SiLU', 'Mish', 'Sigmoid', 'Tanh', 'Softplus', 'Hardtanh', 'ReLU6',
          'Hardswish', 'Hardsigmoid', 'LogSigmoid', 'PReLU', 'Threshold', 'Softmax2d', 'Softmax', 'Softmin', 'LogSoftmax', 'BatchNorm1d', 'BatchNorm2d',
          'LayerNorm', 'GroupNorm', 'CrossEntropyLoss', 'NLLLoss', 'MSELoss', 'L1Loss', 'SmoothL1Loss', 'HuberLoss',

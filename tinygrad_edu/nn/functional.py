@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['relu_', 'softmin', 'logsigmoid', 'softsign', 'mish', 'hardsigmoid', 'hardswish', 'threshold', 'bilinear', 'prelu',
-           'max_pool1d', 'avg_pool1d', 'adaptive_avg_pool1d', 'adaptive_max_pool1d', 'dropout1d', 'dropout2d']
+           'max_pool1d', 'avg_pool1d', 'adaptive_avg_pool1d', 'adaptive_max_pool1d', 'dropout1d', 'dropout2d',
+           'interpolate', 'upsample']
 
 # %% ../../nbs/05c_functional.ipynb #619e9b36
 import math, numbers
@@ -102,3 +103,64 @@ def dropout1d(input, p=0.5, training=True, inplace=False):
 def dropout2d(input, p=0.5, training=True, inplace=False):
     "Zero whole channels of (N, C, H, W) input with probability `p`; scale the rest by 1/(1-p)."
     return _feature_dropout(input, p, training, inplace, 4, 'dropout2d')
+
+# %% ../../nbs/05c_functional.ipynb #f8cc6279
+def _src_nearest(n_in, n_out, scale, exact, dt):
+    "Input index for each output index (nearest / nearest-exact)."
+    if n_out == n_in and not exact: return np.arange(n_out)
+    s = dt.type(1.0 / scale) if scale else dt.type(n_in) / dt.type(n_out)
+    i = np.arange(n_out, dtype=dt)
+    src = np.floor((i + dt.type(0.5)) * s if exact else i * s).astype(np.int64)
+    return np.minimum(src, n_in - 1)
+
+def _src_linear(n_in, n_out, scale, align_corners, dt):
+    "(index0, index1, weight0, weight1) for each output index (linear interpolation along one dim)."
+    if align_corners: s = dt.type(n_in - 1) / dt.type(n_out - 1) if n_out > 1 else dt.type(0)
+    else: s = dt.type(1.0 / scale) if scale else dt.type(n_in) / dt.type(n_out)
+    i = np.arange(n_out, dtype=dt)
+    src = i * s if align_corners else np.maximum(s * (i + dt.type(0.5)) - dt.type(0.5), dt.type(0))
+    i0 = np.minimum(np.floor(src).astype(np.int64), n_in - 1)
+    l1 = np.clip(src - i0.astype(dt), 0, 1).astype(dt)
+    return i0, i0 + (i0 < n_in - 1), (dt.type(1) - l1), l1
+
+def interpolate(input, size=None, scale_factor=None, mode='nearest', align_corners=None, recompute_scale_factor=None, antialias=False):
+    "Resize the spatial dims of (N, C, *spatial) input to `size` or by `scale_factor` ('nearest', 'nearest-exact', 'linear', 'bilinear', 'area')."
+    import tinygrad_edu as T
+    if mode in ('nearest', 'area', 'nearest-exact'):
+        if align_corners is not None:
+            raise ValueError("align_corners option can only be set with the interpolating modes: linear | bilinear | bicubic | trilinear")
+    elif align_corners is None: align_corners = False
+    k = input.dim() - 2
+    if size is not None and scale_factor is not None: raise ValueError("only one of size or scale_factor should be defined")
+    if size is None and scale_factor is None: raise ValueError("either size or scale_factor should be defined")
+    in_sizes = list(input.shape[2:])
+    if size is not None: out, scales = (list(size) if isinstance(size, (list, tuple)) else [size] * k), [None] * k
+    else:
+        scales = list(scale_factor) if isinstance(scale_factor, (list, tuple)) else [scale_factor] * k
+        out = [int(n * s) for n, s in zip(in_sizes, scales)]
+        if recompute_scale_factor or mode == 'area': scales = [None] * k
+    if len(out) != k: raise ValueError(f"Input and output must have the same number of spatial dimensions, but got input with spatial dimensions of {in_sizes} and output size of {size}.")
+    if mode == 'area':
+        if k == 1: return adaptive_avg_pool1d(input, out[0])
+        return adaptive_avg_pool2d(input, tuple(out))
+    dt = np.dtype(np.float64) if input.dtype.name == 'float64' else np.dtype(np.float32)
+    expected = {'linear': 1, 'bilinear': 2}.get(mode)
+    if mode not in ('nearest', 'nearest-exact', 'linear', 'bilinear'): raise NotImplementedError(f"interpolate mode '{mode}' is not implemented in tinygrad_edu")
+    if expected is not None and expected != k:
+        raise NotImplementedError(f"Got {input.dim()}D input, but {mode} mode needs {expected + 2}D input")
+    x = input
+    for d in reversed(range(k)):          # last spatial dim first (PyTorch mixes along the width first)
+        axis = 2 + d
+        if mode.startswith('nearest'):
+            idx = _src_nearest(in_sizes[d], out[d], scales[d], mode == 'nearest-exact', dt)
+            x = x.index_select(axis, T.from_numpy(idx).to(x.device))
+        else:
+            i0, i1, w0, w1 = _src_linear(in_sizes[d], out[d], scales[d], align_corners, dt)
+            shape = [1] * x.dim(); shape[axis] = out[d]
+            w0, w1 = (T.from_numpy(w.astype(x.dtype.np).reshape(shape)).to(x.device) for w in (w0, w1))
+            x = w0 * x.index_select(axis, T.from_numpy(i0).to(x.device)) + w1 * x.index_select(axis, T.from_numpy(i1).to(x.device))
+    return x
+
+def upsample(input, size=None, scale_factor=None, mode='nearest', align_corners=None):
+    "Deprecated name of `interpolate`."
+    return interpolate(input, size, scale_factor, mode, align_corners)

@@ -7,7 +7,7 @@ __all__ = ['Identity', 'Linear', 'Bilinear', 'Flatten', 'Unflatten', 'Conv1d', '
            'AvgPool1d', 'AdaptiveAvgPool2d', 'AdaptiveMaxPool2d', 'AdaptiveAvgPool1d', 'Dropout', 'Dropout1d',
            'Dropout2d', 'Embedding', 'ConstantPad1d', 'ConstantPad2d', 'ZeroPad1d', 'ZeroPad2d', 'ReflectionPad1d',
            'ReflectionPad2d', 'ReplicationPad1d', 'ReplicationPad2d', 'CircularPad1d', 'CircularPad2d',
-           'CosineSimilarity', 'PairwiseDistance']
+           'CosineSimilarity', 'PairwiseDistance', 'Upsample', 'UpsamplingNearest2d', 'UpsamplingBilinear2d']
 
 # %% ../../nbs/05d_layers.ipynb #91470aee
 import math, collections.abc
@@ -321,3 +321,24 @@ class PairwiseDistance(Module):
     "‖x1 - x2 + eps‖_p along the last dim."
     def __init__(self, p=2.0, eps=1e-6, keepdim=False): super().__init__(); self.norm, self.eps, self.keepdim = p, eps, keepdim
     def forward(self, x1, x2): return F.pairwise_distance(x1, x2, self.norm, self.eps, self.keepdim)
+
+class Upsample(Module):
+    "Resize with `F.interpolate` (to `size`, or by `scale_factor`)."
+    def __init__(self, size=None, scale_factor=None, mode='nearest', align_corners=None, recompute_scale_factor=None):
+        super().__init__()
+        self.name, self.size = type(self).__name__, size
+        if isinstance(scale_factor, tuple): self.scale_factor = tuple(float(f) for f in scale_factor)
+        else: self.scale_factor = float(scale_factor) if scale_factor else None
+        self.mode, self.align_corners, self.recompute_scale_factor = mode, align_corners, recompute_scale_factor
+    def forward(self, input):
+        return F.interpolate(input, self.size, self.scale_factor, self.mode, self.align_corners,
+                             recompute_scale_factor=self.recompute_scale_factor)
+    def extra_repr(self):
+        info = 'scale_factor=' + repr(self.scale_factor) if self.scale_factor is not None else 'size=' + repr(self.size)
+        return info + ', mode=' + repr(self.mode)
+
+class UpsamplingNearest2d(Upsample):
+    def __init__(self, size=None, scale_factor=None): super().__init__(size, scale_factor, mode='nearest')
+
+class UpsamplingBilinear2d(Upsample):
+    def __init__(self, size=None, scale_factor=None): super().__init__(size, scale_factor, mode='bilinear', align_corners=True)
