@@ -1,6 +1,6 @@
 """tinygrad_edu.nn against torch.nn: printouts, state_dict keys, default initialisation (bit for bit after the same
 seed), forward values and gradients with copied weights, BatchNorm/Dropout modes, load_state_dict errors, hooks."""
-import math
+import contextlib, math
 from collections import OrderedDict
 
 import numpy as np
@@ -671,3 +671,30 @@ def test_upsample_modules():
         np.testing.assert_allclose(arr(ours(T.from_numpy(x))), arr(theirs(torch.from_numpy(x))), rtol=1e-5, atol=1e-6)
     assert error_of(lambda: TF.interpolate(T.ones(1, 1, 2, 2), scale_factor=2, align_corners=True)) == \
         error_of(lambda: torch.nn.functional.interpolate(torch.ones(1, 1, 2, 2), scale_factor=2, align_corners=True))
+
+
+def test_full_backward_hooks_match_torch():
+    def run(nn, lib, input_requires_grad):
+        lib.manual_seed(0)
+        net = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2))
+        log = []
+        net[0].register_full_backward_hook(lambda m, gi, go: log.append(('l0', [None if g is None else g.tolist() for g in gi],
+                                                                         [g.tolist() for g in go])))
+        net[2].register_full_backward_pre_hook(lambda m, go: (go[0] * 2,))
+        net[2].register_full_backward_hook(lambda m, gi, go: log.append(('l2', [g.tolist() for g in gi], [g.tolist() for g in go])))
+        net[1].register_full_backward_hook(lambda m, gi, go: (gi[0] * 0.5,))
+        x = lib.tensor([[1., -2., 3.], [0.5, 0.1, -1.]], requires_grad=input_requires_grad)
+        net(x).sum().backward()
+        return log, net[0].weight.grad.tolist(), None if x.grad is None else x.grad.tolist()
+    for rg in (True, False):
+        with pytest.warns(UserWarning, match='Full backward hook is firing') if not rg else contextlib.nullcontext():
+            ours = run(tnn, T, rg)
+        with pytest.warns(UserWarning, match='Full backward hook is firing') if not rg else contextlib.nullcontext():
+            theirs = run(torch.nn, torch, rg)
+        assert ours[0][0][0] == theirs[0][0][0] and len(ours[0]) == len(theirs[0])
+        for (n, gi, go), (tn, tgi, tgo) in zip(ours[0], theirs[0]):
+            assert n == tn and [g is None for g in gi] == [g is None for g in tgi]
+            for g, tg in zip(gi + go, tgi + tgo):
+                if g is not None: np.testing.assert_allclose(g, tg, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-5, atol=1e-6)
+        if rg: np.testing.assert_allclose(ours[2], theirs[2], rtol=1e-5, atol=1e-6)
