@@ -161,6 +161,7 @@ LAYERS = [
     ('ConstantPad1d', (2, 3.5), {}), ('ConstantPad2d', ((1, 2, 0, 1), -1.), {}), ('ReflectionPad1d', (2,), {}),
     ('ReflectionPad2d', (1,), {}), ('ReplicationPad2d', ((1, 2, 3, 0),), {}), ('ReplicationPad1d', (1,), {}),
     ('CircularPad2d', (1,), {}), ('CosineSimilarity', (), {}), ('PairwiseDistance', (), {}),
+    ('BatchNorm3d', (4,), {}), ('InstanceNorm2d', (3,), {}), ('InstanceNorm1d', (3,), dict(affine=True, track_running_stats=True)),
     ('CrossEntropyLoss', (), {}), ('NLLLoss', (), {}), ('MSELoss', (), {}), ('L1Loss', (), {}), ('BCELoss', (), {}),
     ('BCEWithLogitsLoss', (), {}), ('SmoothL1Loss', (), {}), ('HuberLoss', (), {}), ('KLDivLoss', (), {})]
 
@@ -698,3 +699,23 @@ def test_full_backward_hooks_match_torch():
                 if g is not None: np.testing.assert_allclose(g, tg, rtol=1e-5, atol=1e-6)
         np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-5, atol=1e-6)
         if rg: np.testing.assert_allclose(ours[2], theirs[2], rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize('cls,shape,kw', [('InstanceNorm2d', (2, 3, 4, 5), {}), ('InstanceNorm2d', (3, 4, 5), dict(affine=True)),
+                                          ('InstanceNorm1d', (4, 3, 6), dict(affine=True, track_running_stats=True)),
+                                          ('InstanceNorm2d', (2, 3, 4, 4), dict(track_running_stats=True, momentum=None)),
+                                          ('BatchNorm3d', (2, 3, 2, 3, 4), {})])
+def test_instance_norm_and_batchnorm3d(cls, shape, kw):
+    ours, theirs = getattr(tnn, cls)(3, **kw), getattr(torch.nn, cls)(3, **kw)
+    rng = np.random.default_rng(0)
+    for mode in ('train', 'train', 'eval'):
+        getattr(ours, mode)(); getattr(theirs, mode)()
+        x = (rng.standard_normal(shape) * 2 + 1).astype(np.float32)
+        xs, txs = T.from_numpy(x.copy()).requires_grad_(), torch.from_numpy(x.copy()).requires_grad_()
+        y, ty = ours(xs), theirs(txs)
+        np.testing.assert_allclose(arr(y), arr(ty), rtol=1e-4, atol=1e-5)
+        g = rng.standard_normal(shape).astype(np.float32)
+        y.backward(T.from_numpy(g)); ty.backward(torch.from_numpy(g))
+        np.testing.assert_allclose(xs.grad.numpy(), txs.grad.numpy(), rtol=1e-4, atol=1e-4)
+        for k, v in theirs.state_dict().items():
+            np.testing.assert_allclose(ours.state_dict()[k].numpy(), v.numpy(), rtol=1e-5, atol=1e-6, err_msg=k)

@@ -11,9 +11,9 @@ __all__ = ['Module', 'Parameter', 'Sequential', 'ModuleList', 'ModuleDict', 'Par
            'CosineSimilarity', 'PairwiseDistance', 'Upsample', 'UpsamplingNearest2d', 'UpsamplingBilinear2d', 'ReLU',
            'LeakyReLU', 'ELU', 'SELU', 'GELU', 'SiLU', 'Mish', 'Sigmoid', 'Tanh', 'Softplus', 'Hardtanh', 'ReLU6',
            'Hardswish', 'Hardsigmoid', 'LogSigmoid', 'PReLU', 'Threshold', 'Softmax2d', 'Softmax', 'Softmin',
-           'LogSoftmax', 'BatchNorm1d', 'BatchNorm2d', 'LayerNorm', 'GroupNorm', 'CrossEntropyLoss', 'NLLLoss',
-           'MSELoss', 'L1Loss', 'SmoothL1Loss', 'HuberLoss', 'BCELoss', 'BCEWithLogitsLoss', 'KLDivLoss', 'functional',
-           'init', 'utils']
+           'LogSoftmax', 'BatchNorm1d', 'BatchNorm2d', 'BatchNorm3d', 'InstanceNorm1d', 'InstanceNorm2d', 'LayerNorm',
+           'GroupNorm', 'CrossEntropyLoss', 'NLLLoss', 'MSELoss', 'L1Loss', 'SmoothL1Loss', 'HuberLoss', 'BCELoss',
+           'BCEWithLogitsLoss', 'KLDivLoss', 'functional', 'init', 'utils']
 
 # %% ../../nbs/05h_nn.ipynb #37a5d6bc
 from .module import Module, Parameter
@@ -23,7 +23,8 @@ from .layers import (Identity, Linear, Bilinear, Flatten, Unflatten, Conv1d, Con
     ConstantPad1d, ConstantPad2d, ZeroPad1d, ZeroPad2d, ReflectionPad1d, ReflectionPad2d, ReplicationPad1d, ReplicationPad2d,
     CircularPad1d, CircularPad2d, CosineSimilarity, PairwiseDistance, Upsample, UpsamplingNearest2d, UpsamplingBilinear2d)
 from .activation import (ReLU, LeakyReLU, ELU, SELU, GELU, SiLU, Mish, Sigmoid, Tanh, Softplus, Hardtanh,
-    ReLU6, Hardswish, Hardsigmoid, LogSigmoid, PReLU, Threshold, Softmax2d, Softmax, Softmin, LogSoftmax, BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm)
+    ReLU6, Hardswish, Hardsigmoid, LogSigmoid, PReLU, Threshold, Softmax2d, Softmax, Softmin, LogSoftmax,
+    BatchNorm1d, BatchNorm2d, BatchNorm3d, InstanceNorm1d, InstanceNorm2d, LayerNorm, GroupNorm)
 from .loss import (CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, SmoothL1Loss, HuberLoss, BCELoss,
     BCEWithLogitsLoss, KLDivLoss)
 from . import functional, init, utils
@@ -37,5 +38,6 @@ _all_ = ['Module', 'Parameter', 'Sequential', 'ModuleList', 'ModuleDict', 'Param
          'UpsamplingNearest2d', 'UpsamplingBilinear2d',
          'ReLU', 'LeakyReLU', 'ELU', 'SELU', 'GELU', 'SiLU', 'Mish', 'Sigmoid', 'Tanh', 'Softplus', 'Hardtanh', 'ReLU6',
          'Hardswish', 'Hardsigmoid', 'LogSigmoid', 'PReLU', 'Threshold', 'Softmax2d', 'Softmax', 'Softmin', 'LogSoftmax', 'BatchNorm1d', 'BatchNorm2d',
+         'BatchNorm3d', 'InstanceNorm1d', 'InstanceNorm2d',
          'LayerNorm', 'GroupNorm', 'CrossEntropyLoss', 'NLLLoss', 'MSELoss', 'L1Loss', 'SmoothL1Loss', 'HuberLoss',
          'BCELoss', 'BCEWithLogitsLoss', 'KLDivLoss', 'functional', 'init', 'utils']

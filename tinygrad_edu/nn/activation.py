@@ -5,9 +5,11 @@
 # %% auto #0
 __all__ = ['init_', 'ReLU', 'LeakyReLU', 'ELU', 'SELU', 'GELU', 'SiLU', 'Mish', 'Sigmoid', 'Tanh', 'Softplus', 'Hardtanh',
            'ReLU6', 'Hardswish', 'Hardsigmoid', 'LogSigmoid', 'PReLU', 'Threshold', 'Softmax2d', 'Softmax', 'Softmin',
-           'LogSoftmax', 'BatchNorm1d', 'BatchNorm2d', 'LayerNorm', 'GroupNorm']
+           'LogSoftmax', 'BatchNorm1d', 'BatchNorm2d', 'BatchNorm3d', 'InstanceNorm1d', 'InstanceNorm2d', 'LayerNorm',
+           'GroupNorm']
 
 # %% ../../nbs/05e_activations.ipynb #adbbc95d
+import warnings
 from ..tensor import Tensor, empty, zeros, ones, tensor, int64
 from .module import Module, Parameter
 from . import init
@@ -201,6 +203,43 @@ class BatchNorm2d(_BatchNorm):
     "Normalise (N, C, H, W) input per channel C."
     def _check_input_dim(self, input):
         if input.dim() != 4: raise ValueError(f"expected 4D input (got {input.dim()}D input)")
+
+class BatchNorm3d(_BatchNorm):
+    "Normalise (N, C, D, H, W) input per channel C."
+    def _check_input_dim(self, input):
+        if input.dim() != 5: raise ValueError(f"expected 5D input (got {input.dim()}D input)")
+
+# %% ../../nbs/05e_activations.ipynb #5eacba42
+class _InstanceNorm(_NormBase):
+    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=False, track_running_stats=False, device=None, dtype=None):
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype)
+
+    def _instance_norm(self, input):
+        return F.instance_norm(input, self.running_mean, self.running_var, self.weight, self.bias,
+                               self.training or not self.track_running_stats, self.momentum if self.momentum is not None else 0.0, self.eps)
+
+    def forward(self, input):
+        self._check_input_dim(input)
+        fd = input.dim() - self._no_batch_dim
+        if input.size(fd) != self.num_features:
+            if self.affine:
+                raise ValueError(f"expected input's size at dim={fd} to match num_features ({self.num_features}), but got: {input.size(fd)}.")
+            warnings.warn(f"input's size at dim={fd} does not match num_features. You can silence this warning by not passing in "
+                          "num_features, which is not used because affine=False", stacklevel=2)
+        if input.dim() == self._no_batch_dim: return self._instance_norm(input.unsqueeze(0)).squeeze(0)
+        return self._instance_norm(input)
+
+class InstanceNorm1d(_InstanceNorm):
+    "Instance normalisation of (N, C, L) or (C, L) input."
+    _no_batch_dim = 2
+    def _check_input_dim(self, input):
+        if input.dim() not in (2, 3): raise ValueError(f"expected 2D or 3D input (got {input.dim()}D input)")
+
+class InstanceNorm2d(_InstanceNorm):
+    "Instance normalisation of (N, C, H, W) or (C, H, W) input."
+    _no_batch_dim = 3
+    def _check_input_dim(self, input):
+        if input.dim() not in (3, 4): raise ValueError(f"expected 3D or 4D input (got {input.dim()}D input)")
 
 # %% ../../nbs/05e_activations.ipynb #795dd23d
 class LayerNorm(Module):

@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['relu_', 'softmin', 'logsigmoid', 'softsign', 'mish', 'hardsigmoid', 'hardswish', 'threshold', 'bilinear', 'prelu',
-           'max_pool1d', 'avg_pool1d', 'adaptive_avg_pool1d', 'adaptive_max_pool1d', 'dropout1d', 'dropout2d',
-           'interpolate', 'upsample']
+           'instance_norm', 'max_pool1d', 'avg_pool1d', 'adaptive_avg_pool1d', 'adaptive_max_pool1d', 'dropout1d',
+           'dropout2d', 'interpolate', 'upsample']
 
 # %% ../../nbs/05c_functional.ipynb #619e9b36
 import math, numbers
@@ -58,6 +58,19 @@ def prelu(input, weight):
     "max(0, x) + a·min(0, x), with one learnable slope `a` per channel (dim 1) or a single one."
     w = weight if weight.numel() == 1 or input.ndim < 2 else weight.reshape((1, -1) + (1,) * (input.ndim - 2))
     return relu(input) - w * relu(-input)
+
+def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True, momentum=0.1, eps=1e-5):
+    "Normalise each channel of each sample over its positions: `batch_norm` of the (1, N·C, *spatial) view."
+    N, C = input.shape[:2]
+    if use_input_stats and math.prod(input.shape[2:]) <= 1:
+        raise ValueError(f"Expected more than 1 spatial element when training, got input size {input.size()}")
+    x = input.reshape((1, N * C) + tuple(input.shape[2:]))
+    stats = [None if t is None else Tensor._wrap(t.array.reshape(1, -1).repeat(N, 0).reshape(-1)) for t in (running_mean, running_var)]
+    rep = lambda t: None if t is None else t.repeat(N)
+    out = batch_norm(x, stats[0], stats[1], rep(weight), rep(bias), use_input_stats, momentum, eps)
+    for t, r in zip((running_mean, running_var), stats):       # the running statistics: averaged over the batch
+        if t is not None: t.copy_(r.view(N, C).mean(0))
+    return out.reshape(input.shape)
 
 def _one(v): return v[0] if isinstance(v, (tuple, list)) else v
 
