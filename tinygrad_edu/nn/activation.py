@@ -35,11 +35,13 @@ class LeakyReLU(Module):
     def extra_repr(self): return f'negative_slope={self.negative_slope}' + _inplace_str(self.inplace)
 
 class ELU(Module):
+    "x if x > 0 else α(exp(x) - 1)."
     def __init__(self, alpha=1.0, inplace=False): super().__init__(); self.alpha, self.inplace = alpha, inplace
     def forward(self, input): return F.elu(input, self.alpha, self.inplace)
     def extra_repr(self): return f'alpha={self.alpha}' + _inplace_str(self.inplace)
 
 class SELU(Module):
+    "Scaled ELU with the self-normalising constants."
     def __init__(self, inplace=False): super().__init__(); self.inplace = inplace
     def forward(self, input): return F.selu(input, self.inplace)
     def extra_repr(self): return _inplace_str(self.inplace, True)
@@ -57,6 +59,7 @@ class SiLU(Module):
     def extra_repr(self): return _inplace_str(self.inplace, True)
 
 class Mish(Module):
+    "x·tanh(softplus(x))."
     def __init__(self, inplace=False): super().__init__(); self.inplace = inplace
     def forward(self, input): return F.mish(input)
     def extra_repr(self): return _inplace_str(self.inplace, True)
@@ -66,6 +69,7 @@ class Sigmoid(Module):
     def forward(self, input): return F.sigmoid(input)
 
 class Tanh(Module):
+    "tanh(x), elementwise."
     def forward(self, input): return F.tanh(input)
 
 class Softplus(Module):
@@ -88,14 +92,17 @@ class ReLU6(Hardtanh):
     def extra_repr(self): return _inplace_str(self.inplace, True)
 
 class Hardswish(Module):
+    "x·relu6(x + 3)/6."
     def __init__(self, inplace=False): super().__init__(); self.inplace = inplace
     def forward(self, input): return F.hardswish(input)
 
 class Hardsigmoid(Module):
+    "relu6(x + 3)/6."
     def __init__(self, inplace=False): super().__init__(); self.inplace = inplace
     def forward(self, input): return F.hardsigmoid(input)
 
 class LogSigmoid(Module):
+    "log(sigmoid(x)), computed stably."
     def forward(self, input): return F.logsigmoid(input)
 
 class PReLU(Module):
@@ -131,6 +138,7 @@ class Softmax(_DimModule):
     def forward(self, input): return F.softmax(input, self.dim, _stacklevel=5)
 
 class Softmin(_DimModule):
+    "softmax(-x) along `dim`."
     def forward(self, input): return F.softmin(input, self.dim, _stacklevel=5)
 
 class LogSoftmax(_DimModule):

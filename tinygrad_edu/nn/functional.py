@@ -33,13 +33,21 @@ def logsigmoid(input):
     "log(sigmoid(x)) = -softplus(-x), computed stably."
     return -softplus(-input)
 
-def softsign(input): return input / (input.abs() + 1)
+def softsign(input):
+    "x / (1 + |x|)."
+    return input / (input.abs() + 1)
 
-def mish(input, inplace=False): return input * tanh(softplus(input))
+def mish(input, inplace=False):
+    "x·tanh(softplus(x))."
+    return input * tanh(softplus(input))
 
-def hardsigmoid(input, inplace=False): return relu6(input + 3) / 6
+def hardsigmoid(input, inplace=False):
+    "relu6(x + 3)/6."
+    return relu6(input + 3) / 6
 
-def hardswish(input, inplace=False): return input * relu6(input + 3) / 6
+def hardswish(input, inplace=False):
+    "x·relu6(x + 3)/6."
+    return input * relu6(input + 3) / 6
 
 def threshold(input, threshold, value, inplace=False):
     "x where x > threshold, else `value`."
@@ -88,9 +96,11 @@ def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
                       count_include_pad).squeeze(-2)
 
 def adaptive_avg_pool1d(input, output_size):
+    "Average pooling of (N, C, L) to `output_size` positions."
     return adaptive_avg_pool2d(input.unsqueeze(-2), (1, _one(output_size))).squeeze(-2)
 
 def adaptive_max_pool1d(input, output_size, return_indices=False):
+    "Max pooling of (N, C, L) to `output_size` positions."
     r = adaptive_max_pool2d(input.unsqueeze(-2), (1, _one(output_size)), return_indices)
     return (r[0].squeeze(-2), r[1].squeeze(-2)) if return_indices else r.squeeze(-2)
 

@@ -214,6 +214,7 @@ class AdaptiveMaxPool2d(Module):
     def extra_repr(self): return f'output_size={self.output_size}'
 
 class AdaptiveAvgPool1d(AdaptiveAvgPool2d):
+    "Average pooling of (N, C, L) to a fixed length."
     def forward(self, input): return F.adaptive_avg_pool1d(input, self.output_size)
 
 class _DropoutNd(Module):
@@ -297,20 +298,38 @@ class _ConstantPadNd(_PadNd):
     def forward(self, input): return F.pad(input, self.padding, 'constant', self.value)
     def extra_repr(self): return f'padding={self.padding}, value={self.value}'
 
-class ConstantPad1d(_ConstantPadNd): n = 1
-class ConstantPad2d(_ConstantPadNd): n = 2
+class ConstantPad1d(_ConstantPadNd):
+    "Pad the last dim with `value`."
+    n = 1
+class ConstantPad2d(_ConstantPadNd):
+    "Pad the last two dims with `value`."
+    n = 2
 class ZeroPad1d(ConstantPad1d):
+    "Pad the last dim with zeros."
     def __init__(self, padding): super().__init__(padding, 0.0)
     def extra_repr(self): return f'{self.padding}'
 class ZeroPad2d(ConstantPad2d):
+    "Pad the last two dims with zeros."
     def __init__(self, padding): super().__init__(padding, 0.0)
     def extra_repr(self): return f'{self.padding}'
-class ReflectionPad1d(_PadNd): mode, n = 'reflect', 1
-class ReflectionPad2d(_PadNd): mode, n = 'reflect', 2
-class ReplicationPad1d(_PadNd): mode, n = 'replicate', 1
-class ReplicationPad2d(_PadNd): mode, n = 'replicate', 2
-class CircularPad1d(_PadNd): mode, n = 'circular', 1
-class CircularPad2d(_PadNd): mode, n = 'circular', 2
+class ReflectionPad1d(_PadNd):
+    "Pad the last dim with its mirror image (edge excluded)."
+    mode, n = 'reflect', 1
+class ReflectionPad2d(_PadNd):
+    "Pad the last two dims with their mirror image."
+    mode, n = 'reflect', 2
+class ReplicationPad1d(_PadNd):
+    "Pad the last dim by repeating the edge value."
+    mode, n = 'replicate', 1
+class ReplicationPad2d(_PadNd):
+    "Pad the last two dims by repeating the edge values."
+    mode, n = 'replicate', 2
+class CircularPad1d(_PadNd):
+    "Pad the last dim by wrapping around."
+    mode, n = 'circular', 1
+class CircularPad2d(_PadNd):
+    "Pad the last two dims by wrapping around."
+    mode, n = 'circular', 2
 
 class CosineSimilarity(Module):
     "Cosine of the angle between x1 and x2 along `dim`."
@@ -338,7 +357,9 @@ class Upsample(Module):
         return info + ', mode=' + repr(self.mode)
 
 class UpsamplingNearest2d(Upsample):
+    "Nearest-neighbour upsampling (`Upsample(mode='nearest')`)."
     def __init__(self, size=None, scale_factor=None): super().__init__(size, scale_factor, mode='nearest')
 
 class UpsamplingBilinear2d(Upsample):
+    "Bilinear upsampling with `align_corners=True`."
     def __init__(self, size=None, scale_factor=None): super().__init__(size, scale_factor, mode='bilinear', align_corners=True)

@@ -194,9 +194,11 @@ def parameters(self, recurse=True):
     for _, p in self.named_parameters(recurse=recurse): yield p
 
 def named_buffers(self, prefix='', recurse=True, remove_duplicate=True):
+    "Yield `(name, buffer)` pairs, names dotted like `state_dict` keys."
     yield from _named_members(self, lambda m: m._buffers.items(), prefix, recurse, remove_duplicate)
 
 def buffers(self, recurse=True):
+    "Every buffer (running statistics, constants)."
     for _, b in self.named_buffers(recurse=recurse): yield b
 
 def named_children(self):
@@ -207,9 +209,11 @@ def named_children(self):
             memo.add(m); yield name, m
 
 def children(self):
+    "The direct child modules."
     for _, m in self.named_children(): yield m
 
 def modules(self):
+    "This module and every descendant."
     for _, m in self.named_modules(): yield m
 
 def get_submodule(self, target):
@@ -325,6 +329,7 @@ def eval(self):
     return self.train(False)
 
 def requires_grad_(self, requires_grad=True):
+    "Set `requires_grad` on every parameter (freeze with False); returns self."
     for p in self.parameters(): p.requires_grad_(requires_grad)
     return self
 
@@ -372,8 +377,12 @@ def to(self, *args, **kwargs):
         return t.to(dt) if dt is not None and _floating(t) else t
     return self._apply(convert)
 
-def cuda(self, device=None): return self._apply(lambda t: t.cuda(device))
-def cpu(self): return self._apply(lambda t: t.cpu())
+def cuda(self, device=None):
+    "Move every parameter and buffer to the GPU (in place); returns self."
+    return self._apply(lambda t: t.cuda(device))
+def cpu(self):
+    "Move every parameter and buffer to the CPU (in place); returns self."
+    return self._apply(lambda t: t.cpu())
 def _cast(name):
     def f(self): return self._apply(lambda t: getattr(t, name)() if _floating(t) else t)
     f.__name__, f.__doc__ = name, f"Cast floating-point parameters and buffers with `Tensor.{name}()`."
