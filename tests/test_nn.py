@@ -719,3 +719,68 @@ def test_instance_norm_and_batchnorm3d(cls, shape, kw):
         np.testing.assert_allclose(xs.grad.numpy(), txs.grad.numpy(), rtol=1e-4, atol=1e-4)
         for k, v in theirs.state_dict().items():
             np.testing.assert_allclose(ours.state_dict()[k].numpy(), v.numpy(), rtol=1e-5, atol=1e-6, err_msg=k)
+
+
+RNNS = [('RNN', (4, 6), {}, (5, 3, 4)), ('RNN', (4, 6, 2), dict(nonlinearity='relu', bidirectional=True), (5, 3, 4)),
+        ('LSTM', (4, 6), {}, (5, 3, 4)), ('LSTM', (4, 5, 2), dict(batch_first=True, bidirectional=True), (3, 7, 4)),
+        ('LSTM', (4, 5), dict(bias=False), (6, 4)), ('GRU', (4, 6), {}, (5, 3, 4)),
+        ('GRU', (3, 5, 3), dict(batch_first=True), (2, 4, 3)), ('GRU', (4, 5, 1, True, False, 0.0, True), {}, (6, 4))]
+
+
+@pytest.mark.parametrize('name,args,kw,shape', RNNS)
+@pytest.mark.parametrize('given_state', [False, True])
+def test_recurrent_layers(name, args, kw, shape, given_state):
+    seed_both(0)
+    ours, theirs = getattr(tnn, name)(*args, **kw), getattr(torch.nn, name)(*args, **kw)
+    assert repr(ours) == repr(theirs)
+    assert [(k, tuple(v.shape)) for k, v in ours.named_parameters()] == [(k, tuple(v.shape)) for k, v in theirs.named_parameters()]
+    for (k, v), tv in zip(ours.named_parameters(), theirs.parameters()): np.testing.assert_array_equal(v.detach().numpy(), tv.detach().numpy(), err_msg=k)
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal(shape).astype(np.float32)
+    xs, txs = T.from_numpy(x.copy()).requires_grad_(), torch.from_numpy(x.copy()).requires_grad_()
+    extra, textra = (), ()
+    if given_state:
+        D = 2 if theirs.bidirectional else 1
+        n = () if len(shape) == 2 else (shape[0] if theirs.batch_first else shape[1],)
+        h = rng.standard_normal((theirs.num_layers * D,) + n + (theirs.hidden_size,)).astype(np.float32)
+        if name == 'LSTM': extra, textra = ((T.from_numpy(h), T.from_numpy(h * 2)),), ((torch.from_numpy(h), torch.from_numpy(h * 2)),)
+        else: extra, textra = (T.from_numpy(h),), (torch.from_numpy(h),)
+    out, hn = ours(xs, *extra)
+    tout, thn = theirs(txs, *textra)
+    np.testing.assert_allclose(arr(out), arr(tout), rtol=1e-5, atol=1e-5)
+    for a, b in zip(hn if name == 'LSTM' else (hn,), thn if name == 'LSTM' else (thn,)):
+        np.testing.assert_allclose(arr(a), arr(b), rtol=1e-5, atol=1e-5)
+    (out.sum() + (hn[1] if name == 'LSTM' else hn).sum()).backward(); (tout.sum() + (thn[1] if name == 'LSTM' else thn).sum()).backward()
+    np.testing.assert_allclose(xs.grad.numpy(), txs.grad.numpy(), rtol=1e-4, atol=1e-5)
+    for (k, v), tv in zip(ours.named_parameters(), theirs.parameters()):
+        np.testing.assert_allclose(v.grad.numpy(), tv.grad.numpy(), rtol=1e-4, atol=1e-4, err_msg=k)
+
+
+@pytest.mark.parametrize('name,kw', [('RNNCell', {}), ('RNNCell', dict(nonlinearity='relu', bias=False)), ('LSTMCell', {}), ('GRUCell', {})])
+@pytest.mark.parametrize('batched', [True, False])
+def test_recurrent_cells(name, kw, batched):
+    seed_both(1)
+    ours, theirs = getattr(tnn, name)(3, 4, **kw), getattr(torch.nn, name)(3, 4, **kw)
+    assert repr(ours) == repr(theirs)
+    x = np.random.default_rng(0).standard_normal((2, 3) if batched else (3,)).astype(np.float32)
+    xs, txs = T.from_numpy(x.copy()).requires_grad_(), torch.from_numpy(x.copy()).requires_grad_()
+    y, ty = ours(xs), theirs(txs)
+    y, ty = (y[0] * 2 + y[1], ty[0] * 2 + ty[1]) if name == 'LSTMCell' else (y, ty)
+    np.testing.assert_allclose(arr(y), arr(ty), rtol=1e-5, atol=1e-6)
+    y.sum().backward(); ty.sum().backward()
+    np.testing.assert_allclose(xs.grad.numpy(), txs.grad.numpy(), rtol=1e-5, atol=1e-6)
+    for (k, v), tv in zip(ours.named_parameters(), theirs.parameters()):
+        np.testing.assert_allclose(v.grad.numpy(), tv.grad.numpy(), rtol=1e-5, atol=1e-6, err_msg=k)
+
+
+def test_rnn_dropout_between_layers_and_errors():
+    seed_both(0)
+    ours, theirs = tnn.LSTM(3, 4, num_layers=3, dropout=0.5), torch.nn.LSTM(3, 4, num_layers=3, dropout=0.5)
+    x = np.random.default_rng(0).standard_normal((5, 2, 3)).astype(np.float32)
+    seed_both(9)
+    np.testing.assert_allclose(arr(ours(T.from_numpy(x))[0]), arr(theirs(torch.from_numpy(x))[0]), rtol=1e-5, atol=1e-6)
+    ours.eval(); theirs.eval()
+    np.testing.assert_allclose(arr(ours(T.from_numpy(x))[0]), arr(theirs(torch.from_numpy(x))[0]), rtol=1e-5, atol=1e-6)
+    for f in (lambda nn, lib: nn.GRU(3, 4)(lib.ones(2, 2, 5)), lambda nn, lib: nn.GRU(3, 4)(lib.ones(2, 2, 3), lib.zeros(2, 2, 4)),
+              lambda nn, lib: nn.RNN(3, 4, nonlinearity='sigmoid'), lambda nn, lib: nn.LSTM(3, 0)):
+        assert error_of(lambda: f(tnn, T)) == error_of(lambda: f(torch.nn, torch))

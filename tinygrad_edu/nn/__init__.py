@@ -13,7 +13,8 @@ __all__ = ['Module', 'Parameter', 'Sequential', 'ModuleList', 'ModuleDict', 'Par
            'Hardswish', 'Hardsigmoid', 'LogSigmoid', 'PReLU', 'Threshold', 'Softmax2d', 'Softmax', 'Softmin',
            'LogSoftmax', 'BatchNorm1d', 'BatchNorm2d', 'BatchNorm3d', 'InstanceNorm1d', 'InstanceNorm2d', 'LayerNorm',
            'GroupNorm', 'CrossEntropyLoss', 'NLLLoss', 'MSELoss', 'L1Loss', 'SmoothL1Loss', 'HuberLoss', 'BCELoss',
-           'BCEWithLogitsLoss', 'KLDivLoss', 'functional', 'init', 'utils']
+           'BCEWithLogitsLoss', 'KLDivLoss', 'RNNBase', 'RNN', 'LSTM', 'GRU', 'RNNCellBase', 'RNNCell', 'LSTMCell',
+           'GRUCell', 'functional', 'init', 'utils']
 
 # %% ../../nbs/05h_nn.ipynb #37a5d6bc
 from .module import Module, Parameter
@@ -27,6 +28,7 @@ from .activation import (ReLU, LeakyReLU, ELU, SELU, GELU, SiLU, Mish, Sigmoid, 
     BatchNorm1d, BatchNorm2d, BatchNorm3d, InstanceNorm1d, InstanceNorm2d, LayerNorm, GroupNorm)
 from .loss import (CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, SmoothL1Loss, HuberLoss, BCELoss,
     BCEWithLogitsLoss, KLDivLoss)
+from .rnn import RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCell
 from . import functional, init, utils
 from .utils import rnn as _rnn      # nn.utils.rnn.pad_sequence
 
@@ -40,4 +42,5 @@ _all_ = ['Module', 'Parameter', 'Sequential', 'ModuleList', 'ModuleDict', 'Param
          'Hardswish', 'Hardsigmoid', 'LogSigmoid', 'PReLU', 'Threshold', 'Softmax2d', 'Softmax', 'Softmin', 'LogSoftmax', 'BatchNorm1d', 'BatchNorm2d',
          'BatchNorm3d', 'InstanceNorm1d', 'InstanceNorm2d',
          'LayerNorm', 'GroupNorm', 'CrossEntropyLoss', 'NLLLoss', 'MSELoss', 'L1Loss', 'SmoothL1Loss', 'HuberLoss',
-         'BCELoss', 'BCEWithLogitsLoss', 'KLDivLoss', 'functional', 'init', 'utils']
+         'BCELoss', 'BCEWithLogitsLoss', 'KLDivLoss', 'RNNBase', 'RNN', 'LSTM', 'GRU', 'RNNCellBase', 'RNNCell',
+         'LSTMCell', 'GRUCell', 'functional', 'init', 'utils']
