@@ -835,3 +835,33 @@ def test_multihead_attention(kw, call):
     np.testing.assert_allclose(xs.grad.numpy(), txs.grad.numpy(), rtol=1e-4, atol=1e-5)
     for (k, v), tv in zip(ours.named_parameters(), theirs.parameters()):
         np.testing.assert_allclose(v.grad.numpy(), tv.grad.numpy(), rtol=1e-4, atol=1e-4, err_msg=k)
+
+
+@pytest.mark.parametrize('kw', [dict(dropout=0.0), dict(dropout=0.0, norm_first=True, activation='gelu', batch_first=True),
+                                dict(dropout=0.0, bias=False)])
+@pytest.mark.parametrize('mask', [None, 'causal', 'kpm'])
+def test_transformer_encoder(kw, mask):
+    seed_both(0)
+    ours = tnn.TransformerEncoder(tnn.TransformerEncoderLayer(8, 2, dim_feedforward=16, **kw), 2, norm=tnn.LayerNorm(8))
+    theirs = torch.nn.TransformerEncoder(torch.nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, **kw), 2,
+                                         norm=torch.nn.LayerNorm(8), enable_nested_tensor=False)
+    assert repr(ours) == repr(theirs) and list(ours.state_dict()) == list(theirs.state_dict())
+    for k, v in theirs.state_dict().items(): np.testing.assert_array_equal(ours.state_dict()[k].numpy(), v.numpy(), err_msg=k)
+    shape = (3, 5, 8) if kw.get('batch_first') else (5, 3, 8)
+    x = np.random.default_rng(0).standard_normal(shape).astype(np.float32)
+    call, tcall = {}, {}
+    if mask == 'causal':
+        call, tcall = dict(mask=tnn.attention.generate_square_subsequent_mask(5)), dict(mask=torch.nn.Transformer.generate_square_subsequent_mask(5))
+    if mask == 'kpm':
+        kpm = np.zeros((3, 5), bool); kpm[0, -2:] = True
+        call, tcall = dict(src_key_padding_mask=T.from_numpy(kpm)), dict(src_key_padding_mask=torch.from_numpy(kpm))
+    xs, txs = T.from_numpy(x.copy()).requires_grad_(), torch.from_numpy(x.copy()).requires_grad_()
+    y, ty = ours(xs, **call), theirs(txs, **tcall)
+    np.testing.assert_allclose(arr(y), arr(ty), rtol=1e-4, atol=1e-5)
+    y.sum().backward(); ty.sum().backward()
+    np.testing.assert_allclose(xs.grad.numpy(), txs.grad.numpy(), rtol=1e-3, atol=1e-4)
+    for (k, v), tv in zip(ours.named_parameters(), theirs.parameters()):
+        np.testing.assert_allclose(v.grad.numpy(), tv.grad.numpy(), rtol=1e-3, atol=1e-4, err_msg=k)
+    ours.eval(); theirs.eval()
+    with torch.no_grad(): ty = theirs(txs, **tcall)
+    np.testing.assert_allclose(arr(ours(xs, **call)), arr(ty), rtol=1e-4, atol=1e-5)
