@@ -784,3 +784,84 @@ def test_rnn_dropout_between_layers_and_errors():
     for f in (lambda nn, lib: nn.GRU(3, 4)(lib.ones(2, 2, 5)), lambda nn, lib: nn.GRU(3, 4)(lib.ones(2, 2, 3), lib.zeros(2, 2, 4)),
               lambda nn, lib: nn.RNN(3, 4, nonlinearity='sigmoid'), lambda nn, lib: nn.LSTM(3, 0)):
         assert error_of(lambda: f(tnn, T)) == error_of(lambda: f(torch.nn, torch))
+
+
+@pytest.mark.parametrize('kw', [{}, dict(is_causal=True), dict(scale=0.3), dict(mask='bool'), dict(mask='float')])
+def test_scaled_dot_product_attention(kw):
+    rng = np.random.default_rng(0)
+    q, k, v = (rng.standard_normal(s).astype(np.float32) for s in [(2, 3, 4, 8), (2, 3, 6, 8), (2, 3, 6, 5)])
+    kw = dict(kw)
+    m = kw.pop('mask', None)
+    mask = None if m is None else (rng.uniform(size=(4, 6)) > 0.3) if m == 'bool' else rng.standard_normal((4, 6)).astype(np.float32)
+    if m == 'bool': mask[:, 0] = True
+    ours = [T.from_numpy(a.copy()).requires_grad_() for a in (q, k, v)]
+    theirs = [torch.from_numpy(a.copy()).requires_grad_() for a in (q, k, v)]
+    y = TF.scaled_dot_product_attention(*ours, attn_mask=None if mask is None else T.from_numpy(mask), **kw)
+    ty = torch.nn.functional.scaled_dot_product_attention(*theirs, attn_mask=None if mask is None else torch.from_numpy(mask), **kw)
+    np.testing.assert_allclose(arr(y), arr(ty), rtol=1e-5, atol=1e-5)
+    y.sum().backward(); ty.sum().backward()
+    for a, b in zip(ours, theirs): np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize('kw,call', [({}, {}), (dict(batch_first=True), dict(need_weights=False)),
+                                     (dict(batch_first=True), dict(key_padding_mask='kpm', average_attn_weights=False)),
+                                     ({}, dict(attn_mask='causal', is_causal=True)), (dict(bias=False), dict(attn_mask='float')),
+                                     ({}, dict(cross=True)), ({}, dict(unbatched=True))])
+def test_multihead_attention(kw, call):
+    seed_both(0)
+    ours, theirs = tnn.MultiheadAttention(8, 2, **kw), torch.nn.MultiheadAttention(8, 2, **kw)
+    assert repr(ours) == repr(theirs) and list(ours.state_dict()) == list(theirs.state_dict())
+    for k, v in theirs.state_dict().items(): np.testing.assert_array_equal(ours.state_dict()[k].numpy(), v.numpy(), err_msg=k)
+    call, rng = dict(call), np.random.default_rng(0)
+    cross, unbatched = call.pop('cross', False), call.pop('unbatched', False)
+    shape = (5, 8) if unbatched else (3, 5, 8) if kw.get('batch_first') else (5, 3, 8)
+    q = rng.standard_normal(shape).astype(np.float32)
+    kv = rng.standard_normal((7, 3, 8)).astype(np.float32) if cross else q
+    extra = {}
+    if call.get('key_padding_mask') == 'kpm':
+        kpm = np.zeros((3, 5), bool); kpm[:, -2:] = True; kpm[1, -3] = True
+        extra = dict(key_padding_mask=kpm)
+    if call.get('attn_mask') == 'causal': extra = dict(attn_mask=~np.tril(np.ones((5, 5), bool)))
+    if call.get('attn_mask') == 'float': extra = dict(attn_mask=rng.standard_normal((5, 5)).astype(np.float32))
+    call.update({k: T.from_numpy(v) for k, v in extra.items()})
+    tcall = dict(call, **{k: torch.from_numpy(v) for k, v in extra.items()})
+    xs, txs = T.from_numpy(q.copy()).requires_grad_(), torch.from_numpy(q.copy()).requires_grad_()
+    kvs, tkvs = (T.from_numpy(kv), torch.from_numpy(kv)) if cross else (xs, txs)
+    (y, w), (ty, tw) = ours(xs, kvs, kvs, **call), theirs(txs, tkvs, tkvs, **tcall)
+    np.testing.assert_allclose(arr(y), arr(ty), rtol=1e-5, atol=1e-5)
+    assert (w is None) == (tw is None)
+    if w is not None: np.testing.assert_allclose(arr(w), arr(tw), rtol=1e-5, atol=1e-6)
+    y.sum().backward(); ty.sum().backward()
+    np.testing.assert_allclose(xs.grad.numpy(), txs.grad.numpy(), rtol=1e-4, atol=1e-5)
+    for (k, v), tv in zip(ours.named_parameters(), theirs.parameters()):
+        np.testing.assert_allclose(v.grad.numpy(), tv.grad.numpy(), rtol=1e-4, atol=1e-4, err_msg=k)
+
+
+@pytest.mark.parametrize('kw', [dict(dropout=0.0), dict(dropout=0.0, norm_first=True, activation='gelu', batch_first=True),
+                                dict(dropout=0.0, bias=False)])
+@pytest.mark.parametrize('mask', [None, 'causal', 'kpm'])
+def test_transformer_encoder(kw, mask):
+    seed_both(0)
+    ours = tnn.TransformerEncoder(tnn.TransformerEncoderLayer(8, 2, dim_feedforward=16, **kw), 2, norm=tnn.LayerNorm(8))
+    theirs = torch.nn.TransformerEncoder(torch.nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, **kw), 2,
+                                         norm=torch.nn.LayerNorm(8), enable_nested_tensor=False)
+    assert repr(ours) == repr(theirs) and list(ours.state_dict()) == list(theirs.state_dict())
+    for k, v in theirs.state_dict().items(): np.testing.assert_array_equal(ours.state_dict()[k].numpy(), v.numpy(), err_msg=k)
+    shape = (3, 5, 8) if kw.get('batch_first') else (5, 3, 8)
+    x = np.random.default_rng(0).standard_normal(shape).astype(np.float32)
+    call, tcall = {}, {}
+    if mask == 'causal':
+        call, tcall = dict(mask=tnn.attention.generate_square_subsequent_mask(5)), dict(mask=torch.nn.Transformer.generate_square_subsequent_mask(5))
+    if mask == 'kpm':
+        kpm = np.zeros((3, 5), bool); kpm[0, -2:] = True
+        call, tcall = dict(src_key_padding_mask=T.from_numpy(kpm)), dict(src_key_padding_mask=torch.from_numpy(kpm))
+    xs, txs = T.from_numpy(x.copy()).requires_grad_(), torch.from_numpy(x.copy()).requires_grad_()
+    y, ty = ours(xs, **call), theirs(txs, **tcall)
+    np.testing.assert_allclose(arr(y), arr(ty), rtol=1e-4, atol=1e-5)
+    y.sum().backward(); ty.sum().backward()
+    np.testing.assert_allclose(xs.grad.numpy(), txs.grad.numpy(), rtol=1e-3, atol=1e-4)
+    for (k, v), tv in zip(ours.named_parameters(), theirs.parameters()):
+        np.testing.assert_allclose(v.grad.numpy(), tv.grad.numpy(), rtol=1e-3, atol=1e-4, err_msg=k)
+    ours.eval(); theirs.eval()
+    with torch.no_grad(): ty = theirs(txs, **tcall)
+    np.testing.assert_allclose(arr(ours(xs, **call)), arr(ty), rtol=1e-4, atol=1e-5)

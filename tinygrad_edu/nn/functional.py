@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['relu_', 'softmin', 'logsigmoid', 'softsign', 'mish', 'hardsigmoid', 'hardswish', 'threshold', 'bilinear', 'prelu',
-           'instance_norm', 'max_pool1d', 'avg_pool1d', 'adaptive_avg_pool1d', 'adaptive_max_pool1d', 'dropout1d',
-           'dropout2d', 'interpolate', 'upsample']
+           'instance_norm', 'scaled_dot_product_attention', 'max_pool1d', 'avg_pool1d', 'adaptive_avg_pool1d',
+           'adaptive_max_pool1d', 'dropout1d', 'dropout2d', 'interpolate', 'upsample']
 
 # %% ../../nbs/05c_functional.ipynb #619e9b36
 import math, numbers
@@ -79,6 +79,11 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
     for t, r in zip((running_mean, running_var), stats):       # the running statistics: averaged over the batch
         if t is not None: t.copy_(r.view(N, C).mean(0))
     return out.reshape(input.shape)
+
+def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None, enable_gqa=False):
+    "softmax(Q Kᵀ·scale + mask) V (built in notebook 05ia: `nn.attention`)."
+    from tinygrad_edu.nn.attention import scaled_dot_product_attention as sdpa
+    return sdpa(query, key, value, attn_mask, dropout_p, is_causal, scale, enable_gqa)
 
 def _one(v): return v[0] if isinstance(v, (tuple, list)) else v
 
