@@ -865,3 +865,11 @@ def test_transformer_encoder(kw, mask):
     ours.eval(); theirs.eval()
     with torch.no_grad(): ty = theirs(txs, **tcall)
     np.testing.assert_allclose(arr(ours(xs, **call)), arr(ty), rtol=1e-4, atol=1e-5)
+
+
+def test_str_of_parameter_matches_torch():
+    "print(layer.bias) shows 'Parameter containing:' in torch: str goes through the subclass's repr."
+    import torch
+    import tinygrad_edu as tg
+    assert str(tg.nn.Parameter(tg.ones(2))) == str(torch.nn.Parameter(torch.ones(2)))
+    assert str(tg.ones(2, requires_grad=True)) == str(torch.ones(2, requires_grad=True))

@@ -256,7 +256,8 @@ def __repr__(self, *, tensor_contents=None):
     return tensor_repr(a, self.dtype.name, device=None if self.device.type == 'cpu' else str(self.device),
                        requires_grad=self._requires_grad, grad_fn_name=None if fn is None else type(fn).__name__,
                        default_dtype=_default_float.name)
-Tensor.__str__ = __repr__
+def __str__(self): return self.__repr__()   # through the subclass: print(Parameter) says "Parameter containing:"
+Tensor.__str__ = __str__
 Tensor.__format__ = lambda self, spec: format(self.item(), spec) if self.array.ndim == 0 and spec else repr(self)
 
 # %% ../nbs/01_tensor.ipynb #d9bb7ada
