@@ -355,7 +355,7 @@ def _apply(self, fn):
         for p in self._parameters.values():
             if p is None: continue
             p.array = fn(p).array
-            if p.grad is not None: p._grad = Tensor._wrap(fn(p.grad).array)
+            if p.grad is not None: p.grad.array = fn(p.grad).array   # the same grad object, as torch's `param.grad.data = ...`
         for k, b in self._buffers.items():
             if b is not None: self._buffers[k] = fn(b)
     return self

@@ -1,0 +1,851 @@
+"""PyTorch beginner-tutorial programs run twice, once with real torch and once with `tinygrad_edu` as torch; results
+are compared (same seeds give the same initialisation since the RNG is bit-exact with torch's CPU generator)."""
+import copy, math, random
+
+import numpy as np
+import pytest
+import torch
+
+import tinygrad_edu as T
+
+
+def to_py(o):
+    "Results -> plain Python/NumPy for comparison (tensors of either library become arrays)."
+    if isinstance(o, (torch.Tensor, T.Tensor)): return np.asarray(o.detach().numpy())
+    if isinstance(o, dict): return {k: to_py(v) for k, v in o.items()}
+    if isinstance(o, (list, tuple)): return type(o)(to_py(v) for v in o)
+    if isinstance(o, (torch.dtype, T.dtype)) or isinstance(o, (torch.device, T.device)): return str(o)
+    if isinstance(o, torch.Size) or isinstance(o, T.Size): return tuple(o)
+    return o
+
+
+def check(a, b, rtol=1e-5, atol=1e-6, path="out"):
+    if isinstance(a, dict):
+        assert isinstance(b, dict) and list(a) == list(b), f"{path}: keys {list(a)} != {list(b)}"
+        for k in a: check(a[k], b[k], rtol, atol, f"{path}[{k!r}]")
+    elif isinstance(a, (list, tuple)):
+        assert isinstance(b, (list, tuple)) and len(a) == len(b), f"{path}: {a} != {b}"
+        for i, (x, y) in enumerate(zip(a, b)): check(x, y, rtol, atol, f"{path}[{i}]")
+    elif isinstance(a, np.ndarray):
+        assert isinstance(b, np.ndarray), f"{path}: {type(b)} is not an array"
+        assert a.shape == b.shape and a.dtype == b.dtype, f"{path}: {a.shape} {a.dtype} != {b.shape} {b.dtype}"
+        if a.dtype == bool or a.dtype.kind in 'iu': np.testing.assert_array_equal(b, a, err_msg=path)
+        else: np.testing.assert_allclose(b, a, rtol=rtol, atol=atol, err_msg=path)
+    elif isinstance(a, float):
+        assert isinstance(b, float), f"{path}: {type(b)} is not a float"
+        assert math.isclose(a, b, rel_tol=rtol, abs_tol=atol), f"{path}: {a} != {b}"
+    else:
+        assert type(a) == type(b) and a == b, f"{path}: {a!r} != {b!r}"
+
+
+def run_both(prog, *args, rtol=1e-5, atol=1e-6, **kw):
+    ref = to_py(prog(torch, *args, **kw))
+    got = to_py(prog(T, *args, **kw))
+    check(ref, got, rtol, atol)
+    return ref, got
+
+
+# ---------------------------------------------------------------- 1. Learning PyTorch with examples
+def poly_tensors(torch):
+    dtype, device = torch.float, torch.device("cpu")
+    torch.manual_seed(0)
+    x = torch.linspace(-math.pi, math.pi, 200, device=device, dtype=dtype)
+    y = torch.sin(x)
+    a, b, c, d = (torch.randn((), device=device, dtype=dtype, requires_grad=True) for _ in range(4))
+    lr, losses = 1e-6, []
+    for t in range(300):
+        y_pred = a + b * x + c * x ** 2 + d * x ** 3
+        loss = (y_pred - y).pow(2).sum()
+        if t % 100 == 99: losses.append(loss.item())
+        loss.backward()
+        with torch.no_grad():
+            for p in (a, b, c, d): p -= lr * p.grad
+            for p in (a, b, c, d): p.grad = None
+    return losses, [p.item() for p in (a, b, c, d)], a.grad is None, a.requires_grad
+
+
+def poly_nn(torch, opt):
+    nn = torch.nn
+    torch.manual_seed(0)
+    x = torch.linspace(-math.pi, math.pi, 200)
+    y = torch.sin(x)
+    p = torch.tensor([1, 2, 3])
+    xx = x.unsqueeze(-1).pow(p)
+    model = nn.Sequential(nn.Linear(3, 1), nn.Flatten(0, 1))
+    loss_fn = nn.MSELoss(reduction='sum')
+    optimizer = torch.optim.RMSprop(model.parameters(), lr=1e-3) if opt else None
+    losses = []
+    for t in range(200):
+        y_pred = model(xx)
+        loss = loss_fn(y_pred, y)
+        if t % 50 == 49: losses.append(loss.item())
+        if opt:
+            optimizer.zero_grad(); loss.backward(); optimizer.step()
+        else:
+            model.zero_grad(); loss.backward()
+            with torch.no_grad():
+                for param in model.parameters(): param -= 1e-6 * param.grad
+    linear_layer = model[0]
+    return (xx.shape, xx.dtype, y_pred.shape, losses, linear_layer.bias.item(), linear_layer.weight[:, 0].item(),
+            linear_layer.weight[:, 2].item(), str(model))
+
+
+def poly_module(torch):
+    class Polynomial3(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.a = torch.nn.Parameter(torch.randn(()))
+            self.b = torch.nn.Parameter(torch.randn(()))
+            self.c = torch.nn.Parameter(torch.randn(()))
+            self.d = torch.nn.Parameter(torch.randn(()))
+
+        def forward(self, x):
+            return self.a + self.b * x + self.c * x ** 2 + self.d * x ** 3
+
+        def string(self):
+            return f'y = {self.a.item():.4f} + {self.b.item():.4f} x + {self.c.item():.4f} x^2 + {self.d.item():.4f} x^3'
+    torch.manual_seed(0)
+    x = torch.linspace(-math.pi, math.pi, 200)
+    y = torch.sin(x)
+    model = Polynomial3()
+    criterion = torch.nn.MSELoss(reduction='sum')
+    optimizer = torch.optim.SGD(model.parameters(), lr=1e-6)
+    for t in range(200):
+        loss = criterion(model(x), y)
+        optimizer.zero_grad(); loss.backward(); optimizer.step()
+    return model.string(), loss.item(), [n for n, _ in model.named_parameters()], len(list(model.parameters()))
+
+
+def legendre(torch):
+    class LegendrePolynomial3(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, input):
+            ctx.save_for_backward(input)
+            return 0.5 * (5 * input ** 3 - 3 * input)
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            input, = ctx.saved_tensors
+            return grad_output * 1.5 * (5 * input ** 2 - 1)
+    dtype = torch.float
+    torch.manual_seed(0)
+    x = torch.linspace(-math.pi, math.pi, 200, dtype=dtype)
+    y = torch.sin(x)
+    a = torch.full((), 0.0, dtype=dtype, requires_grad=True)
+    b = torch.full((), -1.0, dtype=dtype, requires_grad=True)
+    c = torch.full((), 0.0, dtype=dtype, requires_grad=True)
+    d = torch.full((), 0.3, dtype=dtype, requires_grad=True)
+    lr = 5e-6
+    for t in range(200):
+        P3 = LegendrePolynomial3.apply
+        y_pred = a + b * P3(c + d * x)
+        loss = (y_pred - y).pow(2).sum()
+        loss.backward()
+        with torch.no_grad():
+            for p in (a, b, c, d): p -= lr * p.grad; p.grad = None
+    return loss.item(), [p.item() for p in (a, b, c, d)], type(y_pred.grad_fn).__name__
+
+
+def dynamic_net(torch):
+    class DynamicNet(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.a = torch.nn.Parameter(torch.randn(()))
+            self.b = torch.nn.Parameter(torch.randn(()))
+            self.c = torch.nn.Parameter(torch.randn(()))
+            self.d = torch.nn.Parameter(torch.randn(()))
+            self.e = torch.nn.Parameter(torch.randn(()))
+
+        def forward(self, x):
+            y = self.a + self.b * x + self.c * x ** 2 + self.d * x ** 3
+            for exp in range(4, random.randint(4, 6)):
+                y = y + self.e * x ** exp
+            return y
+    torch.manual_seed(0); random.seed(0)
+    x = torch.linspace(-math.pi, math.pi, 200)
+    y = torch.sin(x)
+    model = DynamicNet()
+    criterion = torch.nn.MSELoss(reduction='sum')
+    optimizer = torch.optim.SGD(model.parameters(), lr=1e-8, momentum=0.9)
+    losses = []
+    for t in range(100):
+        loss = criterion(model(x), y)
+        losses.append(loss.item())
+        optimizer.zero_grad(); loss.backward(); optimizer.step()
+    return losses[::10], [p.item() for p in model.parameters()]
+
+
+def test_poly_tensors(): run_both(poly_tensors, rtol=1e-4)
+@pytest.mark.parametrize("opt", [False, True])
+def test_poly_nn(opt): run_both(poly_nn, opt, rtol=1e-4)
+def test_poly_module(): run_both(poly_module, rtol=1e-4)
+def test_legendre(): run_both(legendre, rtol=1e-4)
+def test_dynamic_net(): run_both(dynamic_net, rtol=1e-4)
+
+
+# ---------------------------------------------------------------- 2. Tensors quickstart
+def tensors_quickstart(torch):
+    out = {}
+    data = [[1, 2], [3, 4]]
+    x_data = torch.tensor(data)
+    np_array = np.array(data)
+    x_np = torch.from_numpy(np_array)
+    torch.manual_seed(0)
+    x_ones = torch.ones_like(x_data)
+    x_rand = torch.rand_like(x_data, dtype=torch.float)
+    out.update(x_data=x_data, x_np=x_np, x_ones=x_ones, x_rand=x_rand, dt=x_rand.dtype, idt=x_data.dtype)
+    shape = (2, 3,)
+    out.update(rand=torch.rand(shape), ones=torch.ones(shape), zeros=torch.zeros(shape))
+    tensor = torch.rand(3, 4)
+    out.update(shape=tensor.shape, dtype=tensor.dtype, device=tensor.device, dev_type=tensor.device.type)
+    tensor = torch.ones(4, 4)
+    out.update(first_row=tensor[0], first_col=tensor[:, 0], last_col=tensor[..., -1])
+    tensor[:, 1] = 0
+    t1 = torch.cat([tensor, tensor, tensor], dim=1)
+    out.update(t1=t1, t1shape=t1.shape)
+    y1 = tensor @ tensor.T
+    y2 = tensor.matmul(tensor.T)
+    y3 = torch.rand_like(y1)
+    r = torch.matmul(tensor, tensor.T, out=y3)
+    out.update(y1=y1, y2=y2, y3=y3, same=r is y3)
+    z1 = tensor * tensor
+    z2 = tensor.mul(tensor)
+    z3 = torch.rand_like(tensor)
+    torch.mul(tensor, tensor, out=z3)
+    out.update(z1=z1, z2=z2, z3=z3)
+    agg = tensor.sum()
+    agg_item = agg.item()
+    out.update(agg_item=agg_item, agg_type=type(agg_item).__name__)
+    r = tensor.add_(5)
+    out.update(added=tensor, inplace_same=r is tensor, str=str(tensor))
+    t = torch.ones(5)
+    n = t.numpy()
+    t.add_(1)
+    out.update(n=n.copy(), n_type=type(n).__name__)
+    n = np.ones(5)
+    t = torch.from_numpy(n)
+    np.add(n, 1, out=n)
+    out.update(t_from=t.clone(), t_dtype=t.dtype, repr=repr(t))
+    return out
+
+
+def test_tensors_quickstart(): run_both(tensors_quickstart)
+
+
+# ---------------------------------------------------------------- 3. Autograd quickstart
+def autograd_quickstart(torch):
+    torch.manual_seed(0)
+    x = torch.ones(5)
+    y = torch.zeros(3)
+    w = torch.randn(5, 3, requires_grad=True)
+    b = torch.randn(3, requires_grad=True)
+    z = torch.matmul(x, w) + b
+    loss = torch.nn.functional.binary_cross_entropy_with_logits(z, y)
+    out = dict(zfn=type(z.grad_fn).__name__, lossfn=type(loss.grad_fn).__name__, loss=loss)
+    loss.backward()
+    out.update(wg=w.grad, bg=b.grad, rg=z.requires_grad)
+    with torch.no_grad():
+        z = torch.matmul(x, w) + b
+    out.update(rg_nograd=z.requires_grad)
+    z = torch.matmul(x, w) + b
+    z_det = z.detach()
+    out.update(rg_det=z_det.requires_grad, leaf=(w.is_leaf, z.is_leaf, z_det.is_leaf))
+    inp = torch.eye(4, 5, requires_grad=True)
+    o = (inp + 1).pow(2).t()
+    o.backward(torch.ones_like(o), retain_graph=True)
+    g1 = inp.grad.clone()
+    o.backward(torch.ones_like(o), retain_graph=True)
+    g2 = inp.grad.clone()
+    inp.grad.zero_()
+    o.backward(torch.ones_like(o), retain_graph=True)
+    out.update(g1=g1, g2=g2, g3=inp.grad)
+    return out
+
+
+def test_autograd_quickstart(): run_both(autograd_quickstart)
+
+
+def test_autograd_errors():
+    "Errors a tutorial reader hits: backward twice without retain_graph, grad of a non-scalar, grad of a no-grad tensor."
+    for lib in (torch, T):
+        x = lib.ones(3, requires_grad=True)
+        y = (x * x).sum()
+        y.backward()
+        with pytest.raises(RuntimeError): y.backward()
+        with pytest.raises(RuntimeError): (x * 2).backward()
+        with pytest.raises(RuntimeError): lib.ones(3).sum().backward()
+        with pytest.raises(RuntimeError): x.numpy()
+
+
+# ---------------------------------------------------------------- 4. Build the neural network
+def _quickstart_class(torch):
+    nn = torch.nn
+    class NeuralNetwork(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.flatten = nn.Flatten()
+            self.linear_relu_stack = nn.Sequential(
+                nn.Linear(28*28, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(), nn.Linear(512, 10))
+
+        def forward(self, x):
+            x = self.flatten(x)
+            logits = self.linear_relu_stack(x)
+            return logits
+    NeuralNetwork.__qualname__ = f"NeuralNetwork_{torch.__name__}"   # module-level, so whole-model pickling works
+    return NeuralNetwork
+
+
+NeuralNetwork_torch, NeuralNetwork_tinygrad_edu = _quickstart_class(torch), _quickstart_class(T)
+
+
+def make_quickstart_net(torch):
+    return globals()[f"NeuralNetwork_{torch.__name__}"]()
+
+
+def build_nn(torch):
+    nn = torch.nn
+    device = torch.accelerator.current_accelerator().type if torch.accelerator.is_available() else "cpu"
+    torch.manual_seed(0)
+    model = make_quickstart_net(torch).to(device)
+    X = torch.rand(1, 28, 28, device=device)
+    logits = model(X)
+    pred_probab = nn.Softmax(dim=1)(logits)
+    y_pred = pred_probab.argmax(1)
+    input_image = torch.rand(3, 28, 28)
+    flat_image = nn.Flatten()(input_image)
+    layer1 = nn.Linear(in_features=28*28, out_features=20)
+    hidden1 = layer1(flat_image)
+    relu = nn.ReLU()(hidden1)
+    seq_modules = nn.Sequential(nn.Flatten(), layer1, nn.ReLU(), nn.Linear(20, 10))
+    logits2 = seq_modules(input_image)
+    named = [(name, param.size(), param[:2]) for name, param in model.named_parameters()]
+    return dict(device=device, model=str(model), logits=logits, probab=pred_probab, y_pred=y_pred, flat=flat_image.size(),
+                hidden=hidden1, relu=relu, logits2=logits2, sm=nn.Softmax(dim=1)(logits2), named=named,
+                seq=str(seq_modules))
+
+
+def test_build_nn(): run_both(build_nn)
+
+
+# ---------------------------------------------------------------- 5. Optimization loop
+def fake_fashion(torch, n=96):
+    torch.manual_seed(1)
+    X = torch.rand(n, 1, 28, 28)
+    y = torch.randint(0, 10, (n,))
+    return torch.utils.data.TensorDataset(X, y)
+
+
+def optimization_loop(torch):
+    DataLoader = torch.utils.data.DataLoader
+    nn = torch.nn
+    training_data, test_data = fake_fashion(torch), fake_fashion(torch, 40)
+    learning_rate, batch_size, epochs = 1e-3, 16, 2
+    torch.manual_seed(0)
+    train_dataloader = DataLoader(training_data, batch_size=batch_size, shuffle=True)
+    test_dataloader = DataLoader(test_data, batch_size=batch_size)
+    model = make_quickstart_net(torch)
+    loss_fn = nn.CrossEntropyLoss()
+    optimizer = torch.optim.SGD(model.parameters(), lr=learning_rate)
+    log = []
+
+    def train_loop(dataloader, model, loss_fn, optimizer):
+        size = len(dataloader.dataset)
+        model.train()
+        for batch, (X, y) in enumerate(dataloader):
+            pred = model(X)
+            loss = loss_fn(pred, y)
+            loss.backward()
+            optimizer.step()
+            optimizer.zero_grad()
+            if batch % 2 == 0:
+                loss, current = loss.item(), batch * batch_size + len(X)
+                log.append((loss, f"[{current:>5d}/{size:>5d}]"))
+
+    def test_loop(dataloader, model, loss_fn):
+        model.eval()
+        size = len(dataloader.dataset)
+        num_batches = len(dataloader)
+        test_loss, correct = 0, 0
+        with torch.no_grad():
+            for X, y in dataloader:
+                pred = model(X)
+                test_loss += loss_fn(pred, y).item()
+                correct += (pred.argmax(1) == y).type(torch.float).sum().item()
+        test_loss /= num_batches
+        correct /= size
+        log.append(f"Test Error: \n Accuracy: {(100*correct):>0.1f}%")
+        return test_loss, correct
+
+    res = []
+    for t in range(epochs):
+        train_loop(train_dataloader, model, loss_fn, optimizer)
+        res.append(test_loop(test_dataloader, model, loss_fn))
+    return log, res, len(train_dataloader), model.training
+
+
+def test_optimization_loop():
+    ref, got = run_both(optimization_loop, rtol=1e-4)
+
+
+# ---------------------------------------------------------------- 6. Save and load the model
+def save_load(torch, tmp):
+    torch.manual_seed(0)
+    model = make_quickstart_net(torch)
+    path = str(tmp / f"model_weights_{torch.__name__}.pth")
+    torch.save(model.state_dict(), path)
+    torch.manual_seed(1)
+    model2 = make_quickstart_net(torch)
+    r = model2.load_state_dict(torch.load(path, weights_only=True))
+    model2.eval()
+    x = torch.rand(2, 28, 28)
+    same = torch.equal(model(x), model2(x))
+    p2 = str(tmp / f"model_{torch.__name__}.pth")
+    torch.save(model, p2)
+    model3 = torch.load(p2, weights_only=False)
+    sd = torch.load(path, weights_only=True)
+    return (str(r), same, model2.training, torch.equal(model3(x), model(x)), type(model3).__name__, list(sd),
+            type(sd).__name__, model3(x))
+
+
+def test_save_load(tmp_path): run_both(save_load, tmp_path)
+
+
+def test_load_weights_only_refuses_module(tmp_path):
+    "torch.load(weights_only=True) of a pickled whole model fails with UnpicklingError in both libraries."
+    import pickle
+    for lib in (torch, T):
+        torch.manual_seed(0)
+        p = tmp_path / f"m_{lib.__name__}.pth"
+        lib.save(lib.nn.Linear(2, 2), p)
+        with pytest.raises(pickle.UnpicklingError): lib.load(p, weights_only=True)
+
+
+# ---------------------------------------------------------------- 7. What is torch.nn really?
+def fake_mnist(torch, n):
+    torch.manual_seed(3)
+    x = (torch.rand(n, 784) - 0.5) / 4
+    y = (x[:, :392].sum(1) > x[:, 392:].sum(1)).long() + 2 * (x[:, ::2].sum(1) > x[:, 1::2].sum(1)).long()
+    return x, y
+
+
+def nn_really_scratch(torch):
+    x_train, y_train = fake_mnist(torch, 256)
+    n, c = x_train.shape
+    torch.manual_seed(0)
+    weights = torch.randn(784, 10) / math.sqrt(784)
+    weights.requires_grad_()
+    bias = torch.zeros(10, requires_grad=True)
+
+    def log_softmax(x): return x - x.exp().sum(-1).log().unsqueeze(-1)
+    def model(xb): return log_softmax(xb @ weights + bias)
+    def nll(input, target): return -input[range(target.shape[0]), target].mean()
+    loss_func = nll
+    def accuracy(out, yb):
+        preds = torch.argmax(out, dim=1)
+        return (preds == yb).float().mean()
+
+    bs, lr, epochs = 64, 0.5, 2
+    xb, yb = x_train[0:bs], y_train[0:bs]
+    preds = model(xb)
+    out = dict(preds0=preds[0], shape=preds.shape, loss0=loss_func(preds, yb), acc0=accuracy(preds, yb))
+    for epoch in range(epochs):
+        for i in range((n - 1) // bs + 1):
+            start_i = i * bs
+            end_i = start_i + bs
+            xb, yb = x_train[start_i:end_i], y_train[start_i:end_i]
+            loss = loss_func(model(xb), yb)
+            loss.backward()
+            with torch.no_grad():
+                weights -= weights.grad * lr
+                bias -= bias.grad * lr
+                weights.grad.zero_()
+                bias.grad.zero_()
+    out.update(loss=loss_func(model(xb), yb), acc=accuracy(model(xb), yb), w=weights[:3, :3], b=bias)
+    F = torch.nn.functional
+    out.update(ce=F.cross_entropy(xb @ weights + bias, yb))
+    return out
+
+
+def test_nn_really_scratch(): run_both(nn_really_scratch, rtol=1e-4, atol=1e-5)
+
+
+def nn_really_refactored(torch, tmp=None):
+    nn, F, optim = torch.nn, torch.nn.functional, torch.optim
+    TensorDataset, DataLoader = torch.utils.data.TensorDataset, torch.utils.data.DataLoader
+    x_train, y_train = fake_mnist(torch, 192)
+    x_valid, y_valid = fake_mnist(torch, 64)
+    bs, lr = 32, 0.1
+
+    class Mnist_Logistic(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lin = nn.Linear(784, 10)
+        def forward(self, xb): return self.lin(xb)
+
+    class Lambda(nn.Module):
+        def __init__(self, func):
+            super().__init__()
+            self.func = func
+        def forward(self, x): return self.func(x)
+
+    def preprocess(x): return x.view(-1, 1, 28, 28)
+
+    def loss_batch(model, loss_func, xb, yb, opt=None):
+        loss = loss_func(model(xb), yb)
+        if opt is not None:
+            loss.backward(); opt.step(); opt.zero_grad()
+        return loss.item(), len(xb)
+
+    def fit(epochs, model, loss_func, opt, train_dl, valid_dl):
+        hist = []
+        for epoch in range(epochs):
+            model.train()
+            for xb, yb in train_dl: loss_batch(model, loss_func, xb, yb, opt)
+            model.eval()
+            with torch.no_grad():
+                losses, nums = zip(*[loss_batch(model, loss_func, xb, yb) for xb, yb in valid_dl])
+            hist.append(np.sum(np.multiply(losses, nums)) / np.sum(nums))
+        return hist
+
+    def get_data(train_ds, valid_ds, bs):
+        return (DataLoader(train_ds, batch_size=bs, shuffle=True), DataLoader(valid_ds, batch_size=bs * 2))
+
+    torch.manual_seed(0)
+    train_dl, valid_dl = get_data(TensorDataset(x_train, y_train), TensorDataset(x_valid, y_valid), bs)
+    out = {}
+    model = Mnist_Logistic()
+    opt = optim.SGD(model.parameters(), lr=lr)
+    out['logistic'] = fit(2, model, F.cross_entropy, opt, train_dl, valid_dl)
+    cnn = nn.Sequential(
+        Lambda(preprocess),
+        nn.Conv2d(1, 16, kernel_size=3, stride=2, padding=1), nn.ReLU(),
+        nn.Conv2d(16, 16, kernel_size=3, stride=2, padding=1), nn.ReLU(),
+        nn.Conv2d(16, 10, kernel_size=3, stride=2, padding=1), nn.ReLU(),
+        nn.AdaptiveAvgPool2d(1),
+        Lambda(lambda x: x.view(x.size(0), -1)))
+    opt = optim.SGD(cnn.parameters(), lr=lr, momentum=0.9)
+    out['cnn'] = fit(2, cnn, F.cross_entropy, opt, train_dl, valid_dl)
+    xb = preprocess(x_valid[:4])
+    out['avg_pool'] = F.avg_pool2d(F.relu(cnn[1](xb)), 4)
+    out['params'] = [p.shape for p in cnn.parameters()]
+    return out
+
+
+def test_nn_really_refactored(): run_both(nn_really_refactored, rtol=1e-4, atol=1e-5)
+
+
+# ---------------------------------------------------------------- 8. Data loading and processing
+def data_loading(torch):
+    Dataset, DataLoader = torch.utils.data.Dataset, torch.utils.data.DataLoader
+
+    class FaceLandmarksDataset(Dataset):
+        def __init__(self, n, transform=None):
+            rs = np.random.RandomState(0)
+            self.images = [rs.randint(0, 256, (rs.randint(20, 30), 24, 3)).astype(np.uint8) for _ in range(n)]
+            self.landmarks = [rs.rand(5, 2).astype('float') * 20 for _ in range(n)]
+            self.transform = transform
+        def __len__(self): return len(self.images)
+        def __getitem__(self, idx):
+            if torch.is_tensor(idx): idx = idx.tolist()
+            sample = {'image': self.images[idx], 'landmarks': self.landmarks[idx]}
+            if self.transform: sample = self.transform(sample)
+            return sample
+
+    class Rescale:
+        def __init__(self, output_size): self.output_size = output_size
+        def __call__(self, sample):
+            image, landmarks = sample['image'], sample['landmarks']
+            h, w = image.shape[:2]
+            new_h, new_w = self.output_size
+            img = image[np.arange(new_h) * h // new_h][:, np.arange(new_w) * w // new_w]
+            return {'image': img, 'landmarks': landmarks * [new_w / w, new_h / h]}
+
+    class ToTensor:
+        def __call__(self, sample):
+            image, landmarks = sample['image'], sample['landmarks']
+            image = image.transpose((2, 0, 1))
+            return {'image': torch.from_numpy(image), 'landmarks': torch.from_numpy(landmarks)}
+
+    class Compose:
+        def __init__(self, ts): self.ts = ts
+        def __call__(self, s):
+            for t in self.ts: s = t(s)
+            return s
+
+    ds = FaceLandmarksDataset(10, transform=Compose([Rescale((16, 16)), ToTensor()]))
+    torch.manual_seed(0)
+    dataloader = DataLoader(ds, batch_size=4, shuffle=True, num_workers=0)
+    batches = []
+    for i_batch, sample_batched in enumerate(dataloader):
+        batches.append((i_batch, sample_batched['image'].size(), sample_batched['landmarks'].size(),
+                        sample_batched['image'], sample_batched['landmarks'], list(sample_batched)))
+    s0 = ds[torch.tensor(3)]
+    raw = FaceLandmarksDataset(3)
+    dl2 = DataLoader(raw, batch_size=3, collate_fn=lambda b: b)
+    return batches, s0, len(dataloader), type(next(iter(dl2))).__name__, len(ds)
+
+
+def test_data_loading(): run_both(data_loading)
+
+
+# ---------------------------------------------------------------- 9. Transfer learning (finetune / fixed feature extractor)
+def transfer_learning(torch):
+    nn, optim, lr_scheduler = torch.nn, torch.optim, torch.optim.lr_scheduler
+
+    class TinyResNet(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv1 = nn.Conv2d(3, 8, 3, padding=1, bias=False)
+            self.bn1 = nn.BatchNorm2d(8)
+            self.relu = nn.ReLU(inplace=True)
+            self.avgpool = nn.AdaptiveAvgPool2d((1, 1))
+            self.fc = nn.Linear(8, 1000)
+        def forward(self, x):
+            x = self.avgpool(self.relu(self.bn1(self.conv1(x))))
+            return self.fc(torch.flatten(x, 1))
+
+    torch.manual_seed(0)
+    model_conv = TinyResNet()
+    for param in model_conv.parameters(): param.requires_grad = False
+    num_ftrs = model_conv.fc.in_features
+    model_conv.fc = nn.Linear(num_ftrs, 2)
+    criterion = nn.CrossEntropyLoss()
+    optimizer_conv = optim.SGD(model_conv.fc.parameters(), lr=0.001, momentum=0.9)
+    exp_lr_scheduler = lr_scheduler.StepLR(optimizer_conv, step_size=7, gamma=0.1)
+    best_model_wts = copy.deepcopy(model_conv.state_dict())
+    best_acc, lrs, losses = 0.0, [], []
+    inputs, labels = torch.randn(6, 3, 8, 8), torch.tensor([0, 1, 1, 0, 1, 0])
+    for epoch in range(10):
+        model_conv.train()
+        optimizer_conv.zero_grad()
+        with torch.set_grad_enabled(True):
+            outputs = model_conv(inputs)
+            _, preds = torch.max(outputs, 1)
+            loss = criterion(outputs, labels)
+            loss.backward()
+            optimizer_conv.step()
+        exp_lr_scheduler.step()
+        lrs.append(exp_lr_scheduler.get_last_lr()[0])
+        running_corrects = torch.sum(preds == labels.data)
+        epoch_acc = running_corrects.double() / len(labels)
+        losses.append(loss.item() * inputs.size(0))
+        if epoch_acc > best_acc:
+            best_acc = epoch_acc
+            best_model_wts = copy.deepcopy(model_conv.state_dict())
+    model_conv.load_state_dict(best_model_wts)
+    model_conv.eval()
+    with torch.no_grad(): final = model_conv(inputs)
+    return dict(lrs=lrs, losses=losses, best_acc=best_acc, final=final, keys=list(best_model_wts),
+                trainable=[n for n, p in model_conv.named_parameters() if p.requires_grad],
+                bn_mean=model_conv.bn1.running_mean, nbt=model_conv.bn1.num_batches_tracked)
+
+
+def test_transfer_learning(): run_both(transfer_learning, rtol=1e-4, atol=1e-5)
+
+
+# ---------------------------------------------------------------- 10. nn.Module in more depth
+def module_depth(torch):
+    nn = torch.nn
+
+    class RunningMean(nn.Module):
+        def __init__(self, num_features, momentum=0.9):
+            super().__init__()
+            self.momentum = momentum
+            self.register_buffer('mean', torch.zeros(num_features))
+            self.register_buffer('tmp', torch.ones(1), persistent=False)
+        def forward(self, x):
+            self.mean = self.momentum * self.mean + (1.0 - self.momentum) * x
+            return self.mean
+
+    class DynamicNet(nn.Module):
+        def __init__(self, num_layers):
+            super().__init__()
+            self.linears = nn.ModuleList([nn.Linear(4, 4) for _ in range(num_layers)])
+            self.activations = nn.ModuleDict({'relu': nn.ReLU(), 'lrelu': nn.LeakyReLU()})
+            self.final = nn.Linear(4, 1)
+            self.rm = RunningMean(4)
+        def forward(self, x, act):
+            for linear in self.linears:
+                x = self.activations[act](linear(x))
+            return self.final(self.rm(x))
+
+    def init_weights(m):
+        if isinstance(m, nn.Linear):
+            nn.init.xavier_uniform_(m.weight)
+            m.bias.data.fill_(0.01)
+
+    torch.manual_seed(0)
+    net = DynamicNet(3)
+    net.apply(init_weights)
+    seen = []
+    def fhook(m, inp, out): seen.append(('f', type(m).__name__, out.shape))
+    def prehook(m, inp): seen.append(('pre', type(m).__name__, inp[0].shape))
+    h1 = net.final.register_forward_hook(fhook)
+    h2 = net.linears[0].register_forward_pre_hook(prehook)
+    x = torch.randn(2, 4)
+    y1 = net(x, 'relu')
+    h1.remove(); h2.remove()
+    y2 = net(x, 'lrelu')
+    y2.sum().backward()
+    out = dict(y1=y1, y2=y2, seen=seen, children=[type(c).__name__ for c in net.children()],
+               modules=len(list(net.modules())), named_modules=[n for n, _ in net.named_modules()],
+               keys=list(net.state_dict()), buffers=[n for n, _ in net.named_buffers()], repr=str(net),
+               grads=[p.grad for p in net.parameters()], mean=net.rm.mean)
+    net.to(torch.float64)
+    out['dtype'] = net.final.weight.dtype
+    out['y64'] = net(x.double(), 'relu')
+    net.zero_grad()
+    out['grad_after_zero'] = [p.grad is None for p in net.parameters()]
+    net.eval(); out['training'] = [m.training for m in net.modules()]
+    net.requires_grad_(False); out['rg'] = [p.requires_grad for p in net.parameters()]
+    return out
+
+
+def test_module_depth(): run_both(module_depth)
+
+
+# ---------------------------------------------------------------- 11. Text classification with an RNN
+def text_rnn(torch, cell):
+    nn, F = torch.nn, torch.nn.functional
+    pad_sequence = torch.nn.utils.rnn.pad_sequence
+
+    class TextClassifier(nn.Module):
+        def __init__(self, vocab_size, embed_dim, hidden, num_class):
+            super().__init__()
+            self.embedding = nn.Embedding(vocab_size, embed_dim, padding_idx=0)
+            self.rnn = getattr(nn, cell)(embed_dim, hidden, batch_first=True)
+            self.fc = nn.Linear(hidden, num_class)
+            self.init_weights()
+        def init_weights(self):
+            initrange = 0.5
+            self.embedding.weight.data.uniform_(-initrange, initrange)
+            self.fc.weight.data.uniform_(-initrange, initrange)
+            self.fc.bias.data.zero_()
+        def forward(self, text):
+            embedded = self.embedding(text)
+            output, hidden = self.rnn(embedded)
+            h = hidden[0] if isinstance(hidden, tuple) else hidden
+            return self.fc(h[-1]), output
+
+    torch.manual_seed(0)
+    seqs = [torch.randint(1, 20, (n,)) for n in (5, 3, 7, 2)]
+    labels = torch.tensor([0, 1, 2, 1])
+    text = pad_sequence(seqs, batch_first=True, padding_value=0)
+    model = TextClassifier(20, 8, 16, 3)
+    optimizer = torch.optim.SGD(model.parameters(), lr=5.0)
+    criterion = torch.nn.CrossEntropyLoss()
+    model.train()
+    out = {}
+    for step in range(3):
+        optimizer.zero_grad()
+        predicted_label, output = model(text)
+        loss = criterion(predicted_label, labels)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 0.1)
+        optimizer.step()
+        out[f'loss{step}'] = loss.item()
+    out.update(text=text, out_shape=output.shape, acc=(predicted_label.argmax(1) == labels).sum().item(),
+               emb_pad=model.embedding.weight[0], probs=F.softmax(predicted_label, dim=1))
+    return out
+
+
+@pytest.mark.parametrize("cell", ["RNN", "LSTM", "GRU"])
+def test_text_rnn(cell): run_both(text_rnn, cell, rtol=1e-4, atol=1e-5)
+
+
+def transformer_shapes(torch):
+    nn = torch.nn
+    torch.manual_seed(0)
+    encoder_layer = nn.TransformerEncoderLayer(d_model=16, nhead=4, dim_feedforward=32, dropout=0.0, batch_first=True)
+    transformer_encoder = nn.TransformerEncoder(encoder_layer, num_layers=2, enable_nested_tensor=False)
+    src = torch.rand(2, 5, 16)
+    mask = nn.Transformer.generate_square_subsequent_mask(5) if hasattr(nn, 'Transformer') else torch.triu(torch.full((5, 5), float('-inf')), diagonal=1)
+    out = transformer_encoder(src, mask=mask, is_causal=True)
+    emb = nn.Embedding(10, 16)
+    pe = torch.zeros(5, 16)
+    position = torch.arange(0, 5, dtype=torch.float).unsqueeze(1)
+    div_term = torch.exp(torch.arange(0, 16, 2).float() * (-math.log(10000.0) / 16))
+    pe[:, 0::2] = torch.sin(position * div_term)
+    pe[:, 1::2] = torch.cos(position * div_term)
+    x = emb(torch.tensor([[1, 2, 3, 4, 5]])) * math.sqrt(16) + pe.unsqueeze(0)
+    return out.shape, out, mask, x, transformer_encoder(x).shape, len(transformer_encoder.layers)
+
+
+def test_transformer_shapes(): run_both(transformer_shapes, rtol=1e-4, atol=1e-5)
+
+
+# ---------------------------------------------------------------- 12. Everyday utilities
+def everyday(torch):
+    F = torch.nn.functional
+    out = {}
+    torch.manual_seed(42); a = torch.rand(3)
+    torch.manual_seed(42); b = torch.rand(3)
+    out['repro'] = torch.equal(a, b)
+    out['randint'] = torch.randint(0, 10, (2, 3))
+    out['randint_low'] = torch.randint(5, (4,))
+    out['randperm'] = torch.randperm(6)
+    x = torch.randn(3, 4)
+    out['where'] = torch.where(x > 0, x, torch.zeros_like(x))
+    out['where_scalar'] = torch.where(x > 0, x, 0.0)
+    out['nonzero_where'] = torch.where(x > 0)
+    v, i = torch.topk(x, 2, dim=1)
+    out.update(topv=v, topi=i, top_names=torch.topk(x, 2).indices)
+    s = torch.sort(x, dim=0, descending=True)
+    out.update(sortv=s.values, sorti=s.indices, argsort=torch.argsort(x, dim=1))
+    out['argmax_keep'] = torch.argmax(x, dim=1, keepdim=True)
+    out['argmax_all'] = torch.argmax(x)
+    out['max'] = tuple(torch.max(x, dim=0))
+    out['clamp'] = torch.clamp(x, min=-0.5, max=0.5)
+    out['clamp_min'] = x.clamp(min=0)
+    out['einsum'] = torch.einsum('ij,kj->ik', x, x)
+    out['einsum_trace'] = torch.einsum('ii', torch.ones(3, 3))
+    out['one_hot'] = F.one_hot(torch.tensor([0, 2, 1]), num_classes=4)
+    out['one_hot_auto'] = F.one_hot(torch.tensor([[0, 2], [1, 1]]))
+    out['softmax'] = F.softmax(x, dim=-1)
+    out['log_softmax'] = torch.log_softmax(x, dim=1)
+
+    @torch.no_grad()
+    def doubler(t): return t * 2
+    w = torch.ones(2, requires_grad=True)
+    out['deco'] = doubler(w).requires_grad
+    with torch.inference_mode(): out['inf_mode'] = (w * 2).requires_grad
+    with torch.set_grad_enabled(False): out['sge'] = (w * 2).requires_grad
+    torch.set_grad_enabled(True)
+    out['grad_enabled'] = torch.is_grad_enabled()
+    out['is_tensor'] = (torch.is_tensor(x), torch.is_tensor([1]), torch.numel(x), x.numel(), x.nelement(), x.dim())
+    out['default'] = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    out['default64'] = (torch.get_default_dtype(), torch.tensor([1.5]).dtype, torch.zeros(1).dtype, torch.tensor([1]).dtype)
+    torch.set_default_dtype(torch.float32)
+    out['to_cpu'] = (x.to('cpu').device, x.cpu().device, torch.device('cpu'), torch.device('cpu') == x.device,
+                     x.to(torch.device('cpu'), torch.float64).dtype, x.to(dtype=torch.int32).dtype)
+    out['misc'] = (torch.arange(6).view(2, 3).sum().item(), torch.tensor([1.0, 2.0]).mean().item(),
+                   torch.tensor(3).item(), torch.tensor([[1, 2]]).tolist(), torch.tensor(2.5).tolist())
+    out['stack'] = torch.stack([x, x], dim=1).shape
+    out['chunk'] = [c.shape for c in torch.chunk(torch.arange(10), 3)]
+    out['split'] = [c.tolist() for c in torch.split(torch.arange(7), [3, 4])]
+    out['unique'] = torch.unique(torch.tensor([3, 1, 3, 2]), return_counts=True)
+    out['allclose'] = (torch.allclose(x, x + 1e-9), torch.isclose(x, x).all().item())
+    return out
+
+
+def test_everyday(): run_both(everyday)
+
+
+@pytest.mark.skipif(not hasattr(T, 'pi'), reason="torch.pi/e/inf/nan come with the seeds branch (12_namespace)")
+def test_constants():
+    assert (T.pi, T.e, T.inf) == (torch.pi, torch.e, torch.inf) and math.isnan(T.nan)
+
+
+def test_everyday_errors():
+    "Common mistakes raise the same error types: shape mismatch in matmul/cat/view, item() of many elements, bad dim."
+    for lib in (torch, T):
+        x = lib.ones(2, 3)
+        with pytest.raises(RuntimeError): x @ x
+        with pytest.raises(RuntimeError): lib.cat([x, lib.ones(3, 3)], dim=1)
+        with pytest.raises(RuntimeError): x.view(4, 2)
+        with pytest.raises(RuntimeError): x.item()
+        with pytest.raises(IndexError): x.sum(dim=2)
+        with pytest.raises(RuntimeError): lib.nn.Linear(4, 2)(x)
+        with pytest.raises(RuntimeError): x.t().view(6)
+        with pytest.raises(IndexError): lib.nn.functional.cross_entropy(lib.zeros(2, 3), lib.tensor([0, 3]))
