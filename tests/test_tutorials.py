@@ -849,3 +849,30 @@ def test_everyday_errors():
         with pytest.raises(RuntimeError): lib.nn.Linear(4, 2)(x)
         with pytest.raises(RuntimeError): x.t().view(6)
         with pytest.raises(IndexError): lib.nn.functional.cross_entropy(lib.zeros(2, 3), lib.tensor([0, 3]))
+
+
+def seq2seq_transformer(torch, batch_first):
+    "The full nn.Transformer (language-translation tutorial style): causal target mask, padding masks, one Adam step."
+    nn = torch.nn
+    torch.manual_seed(0)
+    model = nn.Transformer(d_model=16, nhead=2, num_encoder_layers=2, num_decoder_layers=2, dim_feedforward=32,
+                           dropout=0.0, batch_first=batch_first)
+    src_emb, tgt_emb, gen = nn.Embedding(12, 16), nn.Embedding(12, 16), nn.Linear(16, 12)
+    src = torch.randint(1, 12, (6, 2)); tgt = torch.randint(1, 12, (5, 2))
+    src[4:, 1] = 0; tgt[3:, 0] = 0
+    tgt_mask = nn.Transformer.generate_square_subsequent_mask(5)
+    src_padding_mask, tgt_padding_mask = (src == 0).transpose(0, 1), (tgt == 0).transpose(0, 1)
+    if batch_first: src, tgt = src.t(), tgt.t()
+    params = list(model.parameters()) + list(src_emb.parameters()) + list(tgt_emb.parameters()) + list(gen.parameters())
+    opt = torch.optim.Adam(params, lr=1e-3, betas=(0.9, 0.98), eps=1e-9)
+    outs = model(src_emb(src), tgt_emb(tgt), src_mask=None, tgt_mask=tgt_mask, src_key_padding_mask=src_padding_mask,
+                 tgt_key_padding_mask=tgt_padding_mask, memory_key_padding_mask=src_padding_mask)
+    logits = gen(outs)
+    loss = nn.functional.cross_entropy(logits.reshape(-1, 12), tgt.reshape(-1), ignore_index=0)
+    opt.zero_grad(); loss.backward(); opt.step()
+    return (logits, loss, model.encoder.layers[0].self_attn.in_proj_weight.grad, model.decoder.norm.weight,
+            [n for n, _ in model.named_parameters()][:30], tgt_mask)
+
+
+@pytest.mark.parametrize("batch_first", [False, True])
+def test_seq2seq_transformer(batch_first): run_both(seq2seq_transformer, batch_first, rtol=1e-4, atol=1e-5)

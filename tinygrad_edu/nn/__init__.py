@@ -30,7 +30,7 @@ from .activation import (ReLU, LeakyReLU, ELU, SELU, GELU, SiLU, Mish, Sigmoid, 
 from .loss import (CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, SmoothL1Loss, HuberLoss, BCELoss,
     BCEWithLogitsLoss, KLDivLoss)
 from .rnn import RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCell
-from .attention import MultiheadAttention, TransformerEncoderLayer, TransformerEncoder
+from .attention import MultiheadAttention, TransformerEncoderLayer, TransformerEncoder, TransformerDecoderLayer, TransformerDecoder, Transformer
 from . import functional, init, utils
 from .utils import rnn as _rnn      # nn.utils.rnn.pad_sequence
 
