@@ -876,3 +876,83 @@ def seq2seq_transformer(torch, batch_first):
 
 @pytest.mark.parametrize("batch_first", [False, True])
 def test_seq2seq_transformer(batch_first): run_both(seq2seq_transformer, batch_first, rtol=1e-4, atol=1e-5)
+
+
+# ---------------------------------------------------------------- 13. DCGAN (generator of transposed convolutions)
+def dcgan(torch):
+    nn, optim = torch.nn, torch.optim
+    nz, ngf, ndf, nc = 8, 4, 4, 3
+
+    def weights_init(m):
+        classname = m.__class__.__name__
+        if classname.find('Conv') != -1:
+            nn.init.normal_(m.weight.data, 0.0, 0.02)
+        elif classname.find('BatchNorm') != -1:
+            nn.init.normal_(m.weight.data, 1.0, 0.02)
+            nn.init.constant_(m.bias.data, 0)
+
+    class Generator(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.main = nn.Sequential(
+                nn.ConvTranspose2d(nz, ngf * 4, 4, 1, 0, bias=False), nn.BatchNorm2d(ngf * 4), nn.ReLU(True),
+                nn.ConvTranspose2d(ngf * 4, ngf * 2, 4, 2, 1, bias=False), nn.BatchNorm2d(ngf * 2), nn.ReLU(True),
+                nn.ConvTranspose2d(ngf * 2, nc, 4, 2, 1, bias=False), nn.Tanh())
+        def forward(self, input): return self.main(input)
+
+    class Discriminator(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.main = nn.Sequential(
+                nn.Conv2d(nc, ndf, 4, 2, 1, bias=False), nn.LeakyReLU(0.2, inplace=True),
+                nn.Conv2d(ndf, ndf * 2, 4, 2, 1, bias=False), nn.BatchNorm2d(ndf * 2), nn.LeakyReLU(0.2, inplace=True),
+                nn.Conv2d(ndf * 2, 1, 4, 1, 0, bias=False), nn.Sigmoid())
+        def forward(self, input): return self.main(input)
+
+    torch.manual_seed(999)
+    netG, netD = Generator(), Discriminator()
+    netG.apply(weights_init); netD.apply(weights_init)
+    criterion = nn.BCELoss()
+    fixed_noise = torch.randn(4, nz, 1, 1)
+    real_label, fake_label = 1., 0.
+    optimizerD = optim.Adam(netD.parameters(), lr=0.0002, betas=(0.5, 0.999))
+    optimizerG = optim.Adam(netG.parameters(), lr=0.0002, betas=(0.5, 0.999))
+    real = torch.rand(6, nc, 16, 16) * 2 - 1
+    hist = []
+    for it in range(2):
+        netD.zero_grad()
+        b_size = real.size(0)
+        label = torch.full((b_size,), real_label, dtype=torch.float)
+        output = netD(real).view(-1)
+        errD_real = criterion(output, label)
+        errD_real.backward()
+        D_x = output.mean().item()
+        noise = torch.randn(b_size, nz, 1, 1)
+        fake = netG(noise)
+        label.fill_(fake_label)
+        output = netD(fake.detach()).view(-1)
+        errD_fake = criterion(output, label)
+        errD_fake.backward()
+        errD = errD_real + errD_fake
+        optimizerD.step()
+        netG.zero_grad()
+        label.fill_(real_label)
+        output = netD(fake).view(-1)
+        errG = criterion(output, label)
+        errG.backward()
+        optimizerG.step()
+        hist.append((errD.item(), errG.item(), D_x, output.mean().item()))
+    with torch.no_grad(): fake = netG(fixed_noise).detach().cpu()
+    return hist, fake, str(netG), netG.main[0].weight.shape, netG.main[3].weight.grad
+
+
+def test_dcgan(): run_both(dcgan, rtol=1e-4, atol=1e-5)
+
+
+def test_conv_transpose_errors():
+    for lib in (torch, T):
+        m = lib.nn.ConvTranspose2d(4, 2, 3, stride=2, padding=1)
+        with pytest.raises(ValueError): m(lib.ones(1, 4, 5, 5), output_size=[12, 12])
+        with pytest.raises(RuntimeError): m(lib.ones(1, 3, 5, 5))
+        with pytest.raises(ValueError): lib.nn.ConvTranspose2d(2, 2, 3, padding_mode='reflect')
+        assert tuple(m(lib.ones(1, 4, 5, 5), output_size=[10, 10]).shape) == (1, 2, 10, 10)

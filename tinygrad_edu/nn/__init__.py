@@ -14,8 +14,8 @@ __all__ = ['Module', 'Parameter', 'Sequential', 'ModuleList', 'ModuleDict', 'Par
            'LogSoftmax', 'BatchNorm1d', 'BatchNorm2d', 'BatchNorm3d', 'InstanceNorm1d', 'InstanceNorm2d', 'LayerNorm',
            'GroupNorm', 'CrossEntropyLoss', 'NLLLoss', 'MSELoss', 'L1Loss', 'SmoothL1Loss', 'HuberLoss', 'BCELoss',
            'BCEWithLogitsLoss', 'KLDivLoss', 'RNNBase', 'RNN', 'LSTM', 'GRU', 'RNNCellBase', 'RNNCell', 'LSTMCell',
-           'GRUCell', 'MultiheadAttention', 'TransformerEncoderLayer', 'TransformerEncoder', 'functional', 'init',
-           'utils']
+           'GRUCell', 'MultiheadAttention', 'TransformerEncoderLayer', 'TransformerEncoder', 'TransformerDecoderLayer',
+           'TransformerDecoder', 'Transformer', 'ConvTranspose1d', 'ConvTranspose2d', 'functional', 'init', 'utils']
 
 # %% ../../nbs/05j_nn.ipynb #37a5d6bc
 from .module import Module, Parameter
@@ -30,6 +30,7 @@ from .activation import (ReLU, LeakyReLU, ELU, SELU, GELU, SiLU, Mish, Sigmoid, 
 from .loss import (CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, SmoothL1Loss, HuberLoss, BCELoss,
     BCEWithLogitsLoss, KLDivLoss)
 from .rnn import RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCell
+from .layers import ConvTranspose1d, ConvTranspose2d
 from .attention import MultiheadAttention, TransformerEncoderLayer, TransformerEncoder, TransformerDecoderLayer, TransformerDecoder, Transformer
 from . import functional, init, utils
 from .utils import rnn as _rnn      # nn.utils.rnn.pad_sequence
@@ -46,4 +47,5 @@ _all_ = ['Module', 'Parameter', 'Sequential', 'ModuleList', 'ModuleDict', 'Param
          'LayerNorm', 'GroupNorm', 'CrossEntropyLoss', 'NLLLoss', 'MSELoss', 'L1Loss', 'SmoothL1Loss', 'HuberLoss',
          'BCELoss', 'BCEWithLogitsLoss', 'KLDivLoss', 'RNNBase', 'RNN', 'LSTM', 'GRU', 'RNNCellBase', 'RNNCell',
          'LSTMCell', 'GRUCell', 'MultiheadAttention', 'TransformerEncoderLayer',
-         'TransformerEncoder', 'functional', 'init', 'utils']
+         'TransformerEncoder', 'TransformerDecoderLayer', 'TransformerDecoder', 'Transformer', 'ConvTranspose1d',
+         'ConvTranspose2d', 'functional', 'init', 'utils']

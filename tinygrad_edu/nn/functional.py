@@ -5,7 +5,8 @@
 # %% auto #0
 __all__ = ['relu_', 'softmin', 'logsigmoid', 'softsign', 'mish', 'hardsigmoid', 'hardswish', 'threshold', 'bilinear', 'prelu',
            'instance_norm', 'scaled_dot_product_attention', 'max_pool1d', 'avg_pool1d', 'adaptive_avg_pool1d',
-           'adaptive_max_pool1d', 'dropout1d', 'dropout2d', 'interpolate', 'upsample']
+           'adaptive_max_pool1d', 'dropout1d', 'dropout2d', 'interpolate', 'upsample', 'conv_transpose2d',
+           'conv_transpose1d']
 
 # %% ../../nbs/05c_functional.ipynb #619e9b36
 import math, numbers
@@ -192,3 +193,46 @@ def interpolate(input, size=None, scale_factor=None, mode='nearest', align_corne
 def upsample(input, size=None, scale_factor=None, mode='nearest', align_corners=None):
     "Deprecated name of `interpolate`."
     return interpolate(input, size, scale_factor, mode, align_corners)
+
+# %% ../../nbs/05c_functional.ipynb #9e0cb28d
+def _spread(x, dim, s):
+    "Insert `s - 1` zeros between neighbours along `dim` (negative): length n -> (n-1)·s + 1."
+    if s == 1: return x
+    n = x.shape[dim]
+    y = x.unsqueeze(dim)                                                   # (..., n, 1, ...)
+    y = pad(y, (0, 0) * (-dim - 1) + (0, s - 1))                            # (..., n, s, ...)
+    shape = list(x.shape); shape[dim] = n * s
+    y = y.reshape(shape)
+    return y.narrow(x.dim() + dim, 0, (n - 1) * s + 1)
+
+def _conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation, nd):
+    tup = lambda v: tuple(v) if isinstance(v, (tuple, list)) else (v,) * nd
+    stride, padding, output_padding, dilation = tup(stride), tup(padding), tup(output_padding), tup(dilation)
+    if weight.dim() != nd + 2 or input.dim() not in (nd + 1, nd + 2):
+        raise RuntimeError(f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to conv_transpose{nd}d, "
+                           f"but got input of size: {list(input.shape)}")
+    cin = input.shape[-nd - 1]
+    if weight.shape[0] != cin:
+        raise RuntimeError(f"Given transposed=1, weight of size {list(weight.shape)}, expected input{list(input.shape)} "
+                           f"to have {weight.shape[0]} channels, but got {cin} channels instead")
+    for op, s, d in zip(output_padding, stride, dilation):
+        if op >= s and op >= d: raise RuntimeError("output padding must be smaller than either stride or dilation")
+    x = input
+    for i in range(nd): x = _spread(x, -nd + i, stride[i])
+    pads = ()
+    for i in reversed(range(nd)):
+        q = dilation[i] * (weight.shape[2 + i] - 1) - padding[i]
+        pads += (q, q + output_padding[i])
+    x = pad(x, pads)
+    k = weight.shape[2:]
+    w = weight.reshape(groups, cin // groups, weight.shape[1], *k).transpose(1, 2)
+    w = w.reshape(groups * weight.shape[1], cin // groups, *k).flip(tuple(range(2, 2 + nd)))
+    return (conv2d if nd == 2 else conv1d)(x, w, bias, 1, 0, dilation, groups)
+
+def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    "Transposed 2-D convolution: input (N, C_in, H, W), weight (C_in, C_out/groups, kH, kW) -> (N, C_out, H_out, W_out), H_out = (H-1)·stride - 2·padding + dilation·(kH-1) + output_padding + 1."
+    return _conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation, 2)
+
+def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    "Transposed 1-D convolution: input (N, C_in, L), weight (C_in, C_out/groups, k) -> (N, C_out, L_out)."
+    return _conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation, 1)

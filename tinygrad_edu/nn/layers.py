@@ -7,7 +7,8 @@ __all__ = ['Identity', 'Linear', 'Bilinear', 'Flatten', 'Unflatten', 'Conv1d', '
            'AvgPool1d', 'AdaptiveAvgPool2d', 'AdaptiveMaxPool2d', 'AdaptiveAvgPool1d', 'Dropout', 'Dropout1d',
            'Dropout2d', 'Embedding', 'ConstantPad1d', 'ConstantPad2d', 'ZeroPad1d', 'ZeroPad2d', 'ReflectionPad1d',
            'ReflectionPad2d', 'ReplicationPad1d', 'ReplicationPad2d', 'CircularPad1d', 'CircularPad2d',
-           'CosineSimilarity', 'PairwiseDistance', 'Upsample', 'UpsamplingNearest2d', 'UpsamplingBilinear2d']
+           'CosineSimilarity', 'PairwiseDistance', 'Upsample', 'UpsamplingNearest2d', 'UpsamplingBilinear2d',
+           'ConvTranspose2d', 'ConvTranspose1d']
 
 # %% ../../nbs/05d_layers.ipynb #91470aee
 import math, collections.abc
@@ -92,7 +93,7 @@ _PADDING_MODES = {'zeros', 'reflect', 'replicate', 'circular'}
 
 class _ConvNd(Module):
     def __init__(self, in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode,
-                 n, device=None, dtype=None):
+                 n, device=None, dtype=None, transposed=False, output_padding=0):
         super().__init__()
         if groups <= 0: raise ValueError("groups must be a positive integer")
         if in_channels % groups != 0: raise ValueError("in_channels must be divisible by groups")
@@ -107,7 +108,7 @@ class _ConvNd(Module):
         tup = _ntuple(n)
         self.in_channels, self.out_channels, self.kernel_size, self.stride = in_channels, out_channels, tup(kernel_size), tup(stride)
         self.padding = padding if isinstance(padding, str) else tup(padding)
-        self.dilation, self.transposed, self.output_padding = tup(dilation), False, tup(0)
+        self.dilation, self.transposed, self.output_padding = tup(dilation), transposed, tup(output_padding)
         self.groups, self.padding_mode = groups, padding_mode
         if isinstance(self.padding, str):       # 'same': total padding d·(k-1), the extra one on the right/bottom
             pads = []
@@ -115,7 +116,8 @@ class _ConvNd(Module):
                 total = d * (k - 1); pads = [total // 2, total - total // 2] + pads
             self._reversed_padding_repeated_twice = tuple(pads) if self.padding == 'same' else (0,) * 2 * n
         else: self._reversed_padding_repeated_twice = tuple(p for p in reversed(self.padding) for _ in range(2))
-        self.weight = Parameter(empty((out_channels, in_channels // groups, *self.kernel_size), device=device, dtype=dtype))
+        wshape = (in_channels, out_channels // groups) if transposed else (out_channels, in_channels // groups)
+        self.weight = Parameter(empty((*wshape, *self.kernel_size), device=device, dtype=dtype))
         if bias: self.bias = Parameter(empty(out_channels, device=device, dtype=dtype))
         else: self.register_parameter('bias', None)
         self.reset_parameters()
@@ -363,3 +365,49 @@ class UpsamplingNearest2d(Upsample):
 class UpsamplingBilinear2d(Upsample):
     "Bilinear upsampling with `align_corners=True`."
     def __init__(self, size=None, scale_factor=None): super().__init__(size, scale_factor, mode='bilinear', align_corners=True)
+
+# %% ../../nbs/05d_layers.ipynb #be1a3899
+class _ConvTransposeNd(_ConvNd):
+    def __init__(self, in_channels, out_channels, kernel_size, stride, padding, output_padding, groups, bias, dilation,
+                 padding_mode, n, device=None, dtype=None):
+        if padding_mode != 'zeros':
+            raise ValueError(f'Only "zeros" padding mode is supported for {self.__class__.__name__}')
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode, n,
+                         device, dtype, transposed=True, output_padding=output_padding)
+
+    def _output_padding(self, input, output_size, n):
+        if output_size is None: return self.output_padding
+        lead = 2 if input.dim() == n + 2 else 1
+        output_size = list(output_size)
+        if len(output_size) == lead + n: output_size = output_size[lead:]
+        if len(output_size) != n:
+            raise ValueError(f"ConvTranspose{n}D: for {input.dim()}D input, output_size must have {n} or {lead + n} "
+                             f"elements (got {len(output_size)})")
+        mins = [(input.size(d + lead) - 1) * self.stride[d] - 2 * self.padding[d] + self.dilation[d] * (self.kernel_size[d] - 1) + 1
+                for d in range(n)]
+        maxs = [m + s - 1 for m, s in zip(mins, self.stride)]
+        for size, lo, hi in zip(output_size, mins, maxs):
+            if size < lo or size > hi:
+                raise ValueError(f"requested an output size of {output_size}, but valid sizes range from {mins} to {maxs} "
+                                 f"(for an input of {input.shape[lead:]})")
+        return tuple(s - m for s, m in zip(output_size, mins))
+
+class ConvTranspose2d(_ConvTransposeNd):
+    "Transposed 2-D convolution (upsampling): (N, C_in, H, W) -> (N, C_out, H_out, W_out), H_out = (H-1)·stride - 2·padding + dilation·(k-1) + output_padding + 1."
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1, bias=True,
+                 dilation=1, padding_mode='zeros', device=None, dtype=None):
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, output_padding, groups, bias, dilation,
+                         padding_mode, 2, device, dtype)
+    def forward(self, input, output_size=None):
+        return F.conv_transpose2d(input, self.weight, self.bias, self.stride, self.padding,
+                                  self._output_padding(input, output_size, 2), self.groups, self.dilation)
+
+class ConvTranspose1d(_ConvTransposeNd):
+    "Transposed 1-D convolution: (N, C_in, L) -> (N, C_out, L_out)."
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1, bias=True,
+                 dilation=1, padding_mode='zeros', device=None, dtype=None):
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, output_padding, groups, bias, dilation,
+                         padding_mode, 1, device, dtype)
+    def forward(self, input, output_size=None):
+        return F.conv_transpose1d(input, self.weight, self.bias, self.stride, self.padding,
+                                  self._output_padding(input, output_size, 1), self.groups, self.dilation)
