@@ -956,3 +956,175 @@ def test_conv_transpose_errors():
         with pytest.raises(RuntimeError): m(lib.ones(1, 3, 5, 5))
         with pytest.raises(ValueError): lib.nn.ConvTranspose2d(2, 2, 3, padding_mode='reflect')
         assert tuple(m(lib.ones(1, 4, 5, 5), output_size=[10, 10]).shape) == (1, 2, 10, 10)
+
+
+# ---------------------------------------------------------------- 14. Neural networks blitz + the fundamentals of autograd
+def blitz_autograd(torch):
+    out = {}
+    a = torch.tensor([2., 3.], requires_grad=True)
+    b = torch.tensor([6., 4.], requires_grad=True)
+    Q = 3 * a ** 3 - b ** 2
+    external_grad = torch.tensor([1., 1.])
+    Q.backward(gradient=external_grad)
+    out.update(a_ok=(9 * a ** 2 == a.grad).tolist(), b_ok=(-2 * b == b.grad).tolist())
+    a = torch.linspace(0., 2. * math.pi, steps=25, requires_grad=True)
+    b = torch.sin(a)
+    c = 2 * b
+    d = c + 1
+    o = d.sum()
+    out['names'] = [type(d.grad_fn).__name__, type(d.grad_fn.next_functions[0][0]).__name__,
+                    type(d.grad_fn.next_functions[0][0].next_functions[0][0]).__name__,
+                    type(c.grad_fn.next_functions[0][0].next_functions[0][0]).__name__]
+    out['next_none'] = d.grad_fn.next_functions[1][0] is None
+    o.backward()
+    out['agrad'] = a.grad
+    out['leaf_grad_none'] = b.grad is None
+    x = torch.ones(3, requires_grad=True)
+    y = x * 2
+    y.retain_grad()
+    z = (y ** 2).sum()
+    gx, = torch.autograd.grad(z, x, create_graph=True)
+    out['autograd_grad'] = gx
+    gx.sum().backward()
+    out['second'] = x.grad
+    y = x * 2
+    y.retain_grad()
+    z2 = (y ** 2).sum(); z2.backward()
+    out['retained'] = y.grad
+    seen = []
+    h = x.register_hook(lambda g: seen.append(g.clone()) or g * 0.5)
+    (x * 3).sum().backward()
+    h.remove()
+    out.update(hooked=seen, xgrad_after_hook=x.grad)
+    with torch.no_grad():
+        out['ng'] = (x * 2).requires_grad
+    out['detached'] = (x.detach() * 2).requires_grad
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(4, 3), torch.nn.ReLU(), torch.nn.Linear(3, 2))
+    inp = torch.randn(1, 4)
+    net.zero_grad()
+    o = net(inp)
+    o.backward(torch.randn(1, 2))
+    params = list(net.parameters())
+    out.update(nparams=len(params), p0=params[0].size(), grads=[p.grad for p in params])
+    learning_rate = 0.01
+    for f in net.parameters(): f.data.sub_(f.grad.data * learning_rate)
+    out['updated'] = params[0]
+    loss = torch.nn.MSELoss()(net(inp), torch.randn(1, 2))
+    out['loss_fn'] = [type(loss.grad_fn).__name__, type(loss.grad_fn.next_functions[0][0]).__name__]
+    return out
+
+
+def test_blitz_autograd(): run_both(blitz_autograd)
+
+
+def autograd_functional(torch):
+    def exp_adder(x, y): return 2 * x.exp() + 3 * y
+    def pow_reducer(x): return x.pow(3).sum()
+    torch.manual_seed(0)
+    inputs = (torch.rand(3), torch.rand(3))
+    J = torch.autograd.functional.jacobian(exp_adder, inputs)
+    x = torch.rand(2, 2)
+    H = torch.autograd.functional.hessian(pow_reducer, x)
+    v = torch.ones(2, 2)
+    vjp = torch.autograd.functional.vjp(pow_reducer, x)
+    jvp = torch.autograd.functional.jvp(lambda t: t ** 2, x, v)
+    hvp = torch.autograd.functional.hvp(pow_reducer, x, v)
+    Jsingle = torch.autograd.functional.jacobian(lambda t: t.sin() * 2, x)
+    return J, H, vjp, jvp, hvp, Jsingle, J[0].requires_grad
+
+
+def test_autograd_functional(): run_both(autograd_functional)
+
+
+# ---------------------------------------------------------------- 15. DQN's optimisation step
+def dqn_step(torch):
+    from collections import namedtuple
+    nn, F, optim = torch.nn, torch.nn.functional, torch.optim
+    Transition = namedtuple('Transition', ('state', 'action', 'next_state', 'reward'))
+
+    class DQN(nn.Module):
+        def __init__(self, n_observations, n_actions):
+            super().__init__()
+            self.layer1 = nn.Linear(n_observations, 16)
+            self.layer2 = nn.Linear(16, 16)
+            self.layer3 = nn.Linear(16, n_actions)
+        def forward(self, x):
+            x = F.relu(self.layer1(x))
+            x = F.relu(self.layer2(x))
+            return self.layer3(x)
+
+    torch.manual_seed(0)
+    policy_net, target_net = DQN(4, 2), DQN(4, 2)
+    target_net.load_state_dict(policy_net.state_dict())
+    optimizer = optim.AdamW(policy_net.parameters(), lr=1e-3, amsgrad=True)
+    GAMMA, TAU = 0.99, 0.005
+    memory = []
+    for i in range(8):
+        state = torch.randn(4).unsqueeze(0)
+        with torch.no_grad(): action = policy_net(state).max(1).indices.view(1, 1)
+        nxt = None if i % 3 == 2 else torch.randn(1, 4)
+        memory.append(Transition(state, action, nxt, torch.tensor([float(i % 2)])))
+    losses = []
+    for step in range(3):
+        batch = Transition(*zip(*memory))
+        non_final_mask = torch.tensor(tuple(map(lambda s: s is not None, batch.next_state)), dtype=torch.bool)
+        non_final_next_states = torch.cat([s for s in batch.next_state if s is not None])
+        state_batch, action_batch, reward_batch = torch.cat(batch.state), torch.cat(batch.action), torch.cat(batch.reward)
+        state_action_values = policy_net(state_batch).gather(1, action_batch)
+        next_state_values = torch.zeros(len(memory))
+        with torch.no_grad():
+            next_state_values[non_final_mask] = target_net(non_final_next_states).max(1).values
+        expected_state_action_values = (next_state_values * GAMMA) + reward_batch
+        criterion = nn.SmoothL1Loss()
+        loss = criterion(state_action_values, expected_state_action_values.unsqueeze(1))
+        optimizer.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_value_(policy_net.parameters(), 100)
+        optimizer.step()
+        target_net_state_dict = target_net.state_dict()
+        policy_net_state_dict = policy_net.state_dict()
+        for key in policy_net_state_dict:
+            target_net_state_dict[key] = policy_net_state_dict[key] * TAU + target_net_state_dict[key] * (1 - TAU)
+        target_net.load_state_dict(target_net_state_dict)
+        losses.append(loss.item())
+    return losses, non_final_mask, next_state_values, target_net.layer3.bias, policy_net.layer1.weight[:2]
+
+
+def test_dqn_step(): run_both(dqn_step, rtol=1e-4, atol=1e-6)
+
+
+# ---------------------------------------------------------------- 16. FGSM adversarial examples and a VAE loss
+def fgsm_vae(torch):
+    F = torch.nn.functional
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(16, 10), torch.nn.LogSoftmax(dim=1))
+    model.eval()
+    data, target = torch.rand(1, 1, 4, 4), torch.tensor([3])
+    data.requires_grad = True
+    output = model(data)
+    init_pred = output.max(1, keepdim=True)[1]
+    loss = F.nll_loss(output, target)
+    model.zero_grad()
+    loss.backward()
+    data_grad = data.grad.data
+    res = {}
+    for epsilon in (0, .05, .3):
+        sign_data_grad = data_grad.sign()
+        perturbed_image = data + epsilon * sign_data_grad
+        perturbed_image = torch.clamp(perturbed_image, 0, 1)
+        out2 = model(perturbed_image)
+        res[epsilon] = (out2.max(1, keepdim=True)[1].item(), perturbed_image.squeeze().detach().cpu().numpy())
+    mu, logvar = torch.randn(4, 2, requires_grad=True), torch.randn(4, 2, requires_grad=True)
+    std = torch.exp(0.5 * logvar)
+    eps = torch.randn_like(std)
+    z = mu + eps * std
+    recon = torch.sigmoid(z @ torch.randn(2, 784))
+    x = torch.rand(4, 1, 28, 28)
+    BCE = F.binary_cross_entropy(recon, x.view(-1, 784), reduction='sum')
+    KLD = -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
+    (BCE + KLD).backward()
+    return init_pred, res, BCE, KLD, mu.grad, logvar.grad
+
+
+def test_fgsm_vae(): run_both(fgsm_vae, rtol=1e-4, atol=1e-5)

@@ -165,6 +165,8 @@ class Function:
     "Base class of differentiable operations: subclass with static `forward(ctx, ...)` and `backward(ctx, *grads)`."
     node_name = None                   # PyTorch's grad_fn name; default f"{cls.__name__}Backward"
     supports_double_backward = True    # False when backward works on raw arrays (no create_graph through it)
+    wrapped_numbers = ()               # argument positions where a Python number is an input edge `(None, 0)`, as PyTorch's
+                                       # "wrapped number" tensors: `(x + 1).grad_fn.next_functions` has two entries
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -188,14 +190,16 @@ class Function:
         try: out = cls.forward(ctx, *args, **kwargs)
         finally: _grad_enabled = prev
         if record:
-            _link(ctx, tensors, out)
-            if len(tensors) < len(args): ctx._arg_positions = tuple(i for i, a in enumerate(args) if isinstance(a, Tensor))
+            wn = cls.wrapped_numbers
+            pos = tuple(i for i, a in enumerate(args) if isinstance(a, Tensor) or (i in wn and isinstance(a, (int, float, complex))))
+            _link(ctx, [args[i] for i in pos], out)
+            if len(pos) < len(args): ctx._arg_positions = pos
         return out
 
 def _link(ctx, inputs, out):
     "Connect node `ctx` to its inputs' nodes and make it the `grad_fn` of the outputs."
-    ctx.next_functions = tuple(_edge(t) for t in inputs)
-    ctx._input_meta = tuple((t.array.shape, t.array.dtype) for t in inputs)
+    ctx.next_functions = tuple(_edge(t) if isinstance(t, Tensor) else (None, 0) for t in inputs)
+    ctx._input_meta = tuple((t.array.shape, t.array.dtype) if isinstance(t, Tensor) else ((), None) for t in inputs)
     outs = out if isinstance(out, tuple) else (out,)
     ctx._n_outputs = len(outs)
     non_diff = ctx.__dict__.get('_non_diff', ())

@@ -436,3 +436,6 @@ Tensor.clip = clamp
 def clamp_min(self, min): return self.clamp(min=min)
 @patch_method
 def clamp_max(self, max): return self.clamp(max=max)
+
+# %% ../nbs/04_ops.ipynb #494f6edc
+Add.wrapped_numbers = Sub.wrapped_numbers = Mul.wrapped_numbers = Div.wrapped_numbers = (1,)
