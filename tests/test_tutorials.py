@@ -1128,3 +1128,227 @@ def fgsm_vae(torch):
 
 
 def test_fgsm_vae(): run_both(fgsm_vae, rtol=1e-4, atol=1e-5)
+
+
+# ---------------------------------------------------------------- 17. NLP from scratch: char-RNN name classification
+def char_rnn(torch):
+    import string
+    nn, F = torch.nn, torch.nn.functional
+    allowed_characters = string.ascii_letters + " .,;'_"
+    n_letters = len(allowed_characters)
+    def letterToIndex(letter): return allowed_characters.find(letter) if letter in allowed_characters else allowed_characters.find("_")
+    def lineToTensor(line):
+        tensor = torch.zeros(len(line), 1, n_letters)
+        for li, letter in enumerate(line): tensor[li][0][letterToIndex(letter)] = 1
+        return tensor
+
+    class NamesDataset(torch.utils.data.Dataset):
+        def __init__(self):
+            names = [("Smith", "English"), ("Nguyen", "Vietnamese"), ("Rossi", "Italian"), ("Jones", "English"),
+                     ("Tran", "Vietnamese"), ("Bianchi", "Italian"), ("Brown", "English"), ("Le", "Vietnamese")]
+            self.labels_uniq = sorted(set(l for _, l in names))
+            self.data = [(n, l, torch.tensor([self.labels_uniq.index(l)], dtype=torch.long), lineToTensor(n)) for n, l in names]
+        def __len__(self): return len(self.data)
+        def __getitem__(self, idx):
+            name, label, label_tensor, data_tensor = self.data[idx]
+            return label_tensor, data_tensor, label, name
+
+    class CharRNN(nn.Module):
+        def __init__(self, input_size, hidden_size, output_size):
+            super().__init__()
+            self.rnn = nn.RNN(input_size, hidden_size)
+            self.h2o = nn.Linear(hidden_size, output_size)
+            self.softmax = nn.LogSoftmax(dim=1)
+        def forward(self, line_tensor):
+            rnn_out, hidden = self.rnn(line_tensor)
+            return self.softmax(self.h2o(hidden[0]))
+
+    torch.manual_seed(0)
+    alldata = NamesDataset()
+    train_set, test_set = torch.utils.data.random_split(alldata, [.75, .25], generator=torch.Generator().manual_seed(2024))
+    rnn = CharRNN(n_letters, 16, len(alldata.labels_uniq))
+    criterion = nn.NLLLoss()
+    optimizer = torch.optim.SGD(rnn.parameters(), lr=0.2)
+    rnn.train()
+    losses = []
+    for epoch in range(3):
+        rnn.zero_grad()
+        batches = list(range(len(train_set)))
+        random.Random(epoch).shuffle(batches)
+        batch_loss = 0
+        for i in batches:
+            label_tensor, text_tensor, label, text = train_set[i]
+            output = rnn.forward(text_tensor)
+            batch_loss += criterion(output, label_tensor)
+        batch_loss.backward()
+        nn.utils.clip_grad_norm_(rnn.parameters(), 3)
+        optimizer.step()
+        optimizer.zero_grad()
+        losses.append(batch_loss.item() / len(batches))
+    rnn.eval()
+    guesses = []
+    with torch.no_grad():
+        for i in range(len(test_set)):
+            label_tensor, text_tensor, label, text = test_set[i]
+            output = rnn(text_tensor)
+            top_n, top_i = output.topk(1)
+            guesses.append((text, alldata.labels_uniq[top_i[0].item()], top_n))
+    return (lineToTensor("Jones").size(), list(train_set.indices), list(test_set.indices), losses, guesses,
+            letterToIndex("J"))
+
+
+def test_char_rnn(): run_both(char_rnn, rtol=1e-4, atol=1e-5)
+
+
+# ---------------------------------------------------------------- 18. Word embeddings: an N-gram language model
+def ngram(torch):
+    nn, F, optim = torch.nn, torch.nn.functional, torch.optim
+    CONTEXT_SIZE, EMBEDDING_DIM = 2, 10
+    test_sentence = """When forty winters shall besiege thy brow,
+    And dig deep trenches in thy beauty's field, Thy youth's proud livery so gazed on now,""".split()
+    ngrams = [([test_sentence[i - j - 1] for j in range(CONTEXT_SIZE)], test_sentence[i])
+              for i in range(CONTEXT_SIZE, len(test_sentence))]
+    vocab = sorted(set(test_sentence))
+    word_to_ix = {word: i for i, word in enumerate(vocab)}
+
+    class NGramLanguageModeler(nn.Module):
+        def __init__(self, vocab_size, embedding_dim, context_size):
+            super().__init__()
+            self.embeddings = nn.Embedding(vocab_size, embedding_dim)
+            self.linear1 = nn.Linear(context_size * embedding_dim, 128)
+            self.linear2 = nn.Linear(128, vocab_size)
+        def forward(self, inputs):
+            embeds = self.embeddings(inputs).view((1, -1))
+            out = F.relu(self.linear1(embeds))
+            out = self.linear2(out)
+            return F.log_softmax(out, dim=1)
+
+    torch.manual_seed(1)
+    losses = []
+    loss_function = nn.NLLLoss()
+    model = NGramLanguageModeler(len(vocab), EMBEDDING_DIM, CONTEXT_SIZE)
+    optimizer = optim.SGD(model.parameters(), lr=0.001)
+    for epoch in range(3):
+        total_loss = 0
+        for context, target in ngrams:
+            context_idxs = torch.tensor([word_to_ix[w] for w in context], dtype=torch.long)
+            model.zero_grad()
+            log_probs = model(context_idxs)
+            loss = loss_function(log_probs, torch.tensor([word_to_ix[target]], dtype=torch.long))
+            loss.backward()
+            optimizer.step()
+            total_loss += loss.item()
+        losses.append(total_loss)
+    word_embeds = nn.Embedding(2, 5)
+    lookup_tensor = torch.tensor([word_to_ix["thy"]] if False else [1], dtype=torch.long)
+    return losses, model.embeddings.weight[word_to_ix["beauty's"]], word_embeds(lookup_tensor)
+
+
+def test_ngram(): run_both(ngram, rtol=1e-4, atol=1e-5)
+
+
+# ---------------------------------------------------------------- 19. Learning-rate schedulers
+def schedulers(torch):
+    optim, lr_scheduler = torch.optim, torch.optim.lr_scheduler
+    torch.manual_seed(0)
+    out = {}
+    def make(name, **kw):
+        model = torch.nn.Linear(2, 1)
+        opt = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+        return model, opt, getattr(lr_scheduler, name)(opt, **kw)
+    specs = dict(StepLR=dict(step_size=3, gamma=0.5), MultiStepLR=dict(milestones=[2, 5], gamma=0.1),
+                 ExponentialLR=dict(gamma=0.9), CosineAnnealingLR=dict(T_max=5), LambdaLR=dict(lr_lambda=lambda e: 0.95 ** e),
+                 OneCycleLR=dict(max_lr=0.5, total_steps=8), LinearLR=dict(start_factor=0.5, total_iters=4),
+                 CosineAnnealingWarmRestarts=dict(T_0=3, T_mult=2))
+    for name, kw in specs.items():
+        model, opt, sched = make(name, **kw)
+        lrs = []
+        for epoch in range(8):
+            opt.zero_grad(); model(torch.ones(1, 2)).sum().backward(); opt.step()
+            sched.step()
+            lrs.append(sched.get_last_lr()[0])
+        out[name] = lrs
+        out[name + '_sd'] = {k: v for k, v in sched.state_dict().items() if k in ('last_epoch', '_step_count', 'base_lrs')}
+    model, opt, _ = make('StepLR', step_size=1)
+    plateau = lr_scheduler.ReduceLROnPlateau(opt, mode='min', factor=0.5, patience=1)
+    for val_loss in (1.0, 0.9, 0.95, 0.97, 0.99, 0.5, 0.6, 0.7):
+        plateau.step(val_loss)
+        out.setdefault('plateau', []).append(opt.param_groups[0]['lr'])
+    return out
+
+
+def test_schedulers(): run_both(schedulers)
+
+
+# ---------------------------------------------------------------- 20. Neural style transfer (LBFGS on the input image)
+def style_transfer(torch, line_search):
+    nn, F, optim = torch.nn, torch.nn.functional, torch.optim
+
+    def gram_matrix(input):
+        a, b, c, d = input.size()
+        features = input.view(a * b, c * d)
+        G = torch.mm(features, features.t())
+        return G.div(a * b * c * d)
+
+    class ContentLoss(nn.Module):
+        def __init__(self, target):
+            super().__init__()
+            self.target = target.detach()
+        def forward(self, input):
+            self.loss = F.mse_loss(input, self.target)
+            return input
+
+    class StyleLoss(nn.Module):
+        def __init__(self, target_feature):
+            super().__init__()
+            self.target = gram_matrix(target_feature).detach()
+        def forward(self, input):
+            self.loss = F.mse_loss(gram_matrix(input), self.target)
+            return input
+
+    torch.manual_seed(0)
+    conv = nn.Conv2d(3, 4, 3, padding=1)
+    style_img, content_img = torch.rand(1, 3, 8, 8), torch.rand(1, 3, 8, 8)
+    with torch.no_grad():
+        content_loss, style_loss = ContentLoss(conv(content_img)), StyleLoss(conv(style_img))
+    model = nn.Sequential(conv, content_loss, style_loss)
+    model.eval(); model.requires_grad_(False)
+    input_img = content_img.clone()
+    input_img.requires_grad_(True)
+    optimizer = optim.LBFGS([input_img], max_iter=6, line_search_fn=line_search)   # float32 L-BFGS turns chaotic later on
+    run, hist = [0], []
+    while run[0] <= 12:
+        def closure():
+            with torch.no_grad(): input_img.clamp_(0, 1)
+            optimizer.zero_grad()
+            model(input_img)
+            loss = style_loss.loss * 1000 + content_loss.loss
+            loss.backward()
+            run[0] += 1
+            hist.append(loss.item())
+            return style_loss.loss + content_loss.loss
+        optimizer.step(closure)
+    with torch.no_grad(): input_img.clamp_(0, 1)
+    st = optimizer.state[input_img]
+    return hist, input_img, st['n_iter'], st['func_evals'], len(st['old_dirs'])
+
+
+@pytest.mark.parametrize("line_search", [None, "strong_wolfe"])
+def test_style_transfer(line_search): run_both(style_transfer, line_search, rtol=1e-3, atol=1e-4)
+
+
+def test_lbfgs_rosenbrock():
+    "L-BFGS with the strong-Wolfe line search on Rosenbrock: same iterates as torch (float64)."
+    def prog(torch):
+        xy = torch.tensor([-1.5, 2.0], dtype=torch.float64, requires_grad=True)
+        opt = torch.optim.LBFGS([xy], lr=1, history_size=5, max_iter=10, line_search_fn='strong_wolfe')
+        def closure():
+            opt.zero_grad()
+            loss = (1 - xy[0]) ** 2 + 100 * (xy[1] - xy[0] ** 2) ** 2
+            loss.backward()
+            return loss
+        path = []
+        for _ in range(4):
+            opt.step(closure); path.append(xy.detach().clone())
+        return path, opt.state[xy]['func_evals']
+    run_both(prog, rtol=1e-9, atol=1e-12)
