@@ -1352,3 +1352,41 @@ def test_lbfgs_rosenbrock():
             opt.step(closure); path.append(xy.detach().clone())
         return path, opt.state[xy]['func_evals']
     run_both(prog, rtol=1e-9, atol=1e-12)
+
+
+# ---------------------------------------------------------------- 21. Packed sequences through an RNN (chatbot encoder style)
+def packed_rnn(torch, cell, bidirectional, enforce_sorted):
+    nn = torch.nn
+    rnn_utils = torch.nn.utils.rnn
+    torch.manual_seed(0)
+    embedding = nn.Embedding(20, 6, padding_idx=0)
+    rnn = getattr(nn, cell)(6, 5, num_layers=2, bidirectional=bidirectional)
+    seqs = [torch.randint(1, 20, (n,)) for n in ((5, 3, 2) if enforce_sorted else (3, 5, 1, 4))]
+    lengths = torch.tensor([len(s) for s in seqs])
+    padded = rnn_utils.pad_sequence(seqs)                               # (T, B)
+    embedded = embedding(padded)
+    packed = rnn_utils.pack_padded_sequence(embedded, lengths, enforce_sorted=enforce_sorted)
+    outputs, hidden = rnn(packed)
+    out_pad, out_len = rnn_utils.pad_packed_sequence(outputs, total_length=padded.shape[0] + 1)
+    h = hidden[0] if isinstance(hidden, tuple) else hidden
+    if bidirectional: out_pad = out_pad[:, :, :5] + out_pad[:, :, 5:]
+    loss = out_pad.pow(2).sum() + h.sum()
+    loss.backward()
+    emb_pad = embedding(rnn_utils.pad_sequence(seqs, batch_first=True))
+    p2 = rnn_utils.pack_padded_sequence(emb_pad, lengths, batch_first=True, enforce_sorted=False)
+    return (packed.data, packed.batch_sizes, packed.sorted_indices, packed.unsorted_indices, outputs.data, out_pad,
+            out_len, h, embedding.weight.grad, rnn.weight_hh_l0.grad, p2.batch_sizes,
+            [s.shape for s in rnn_utils.unpack_sequence(p2)], rnn_utils.pack_sequence(seqs, enforce_sorted=False).data)
+
+
+@pytest.mark.parametrize("cell,bidirectional,enforce_sorted", [("LSTM", False, True), ("GRU", True, False), ("RNN", True, True),
+                                                               ("LSTM", True, False)])
+def test_packed_rnn(cell, bidirectional, enforce_sorted):
+    run_both(packed_rnn, cell, bidirectional, enforce_sorted, rtol=1e-4, atol=1e-5)
+
+
+def test_packed_errors():
+    for lib in (torch, T):
+        u = lib.nn.utils.rnn
+        with pytest.raises(RuntimeError): u.pack_padded_sequence(lib.zeros(4, 2, 3), [2, 4])
+        with pytest.raises(ValueError): u.pad_packed_sequence(u.pack_sequence([lib.ones(3), lib.ones(2)]), total_length=2)

@@ -11,6 +11,7 @@ from ..tensor import Tensor, empty, zeros
 from .module import Module, Parameter
 from . import init
 from . import functional as F
+from .utils.rnn import PackedSequence, pack_padded_sequence, pad_packed_sequence, pad_sequence
 
 # %% ../../nbs/05i_rnn.ipynb #3f1bfaeb
 def _rnn_step(h, gi, gh, nonlinearity):
@@ -108,6 +109,7 @@ class RNNBase(Module):
 
     def forward(self, input, hx=None):
         import tinygrad_edu as T
+        if isinstance(input, PackedSequence): return self._forward_packed(input, hx)
         name = {'RNN_TANH': 'RNN', 'RNN_RELU': 'RNN'}.get(self.mode, self.mode)
         if input.dim() not in (2, 3): raise ValueError(f"{name}: Expected input to be 2D or 3D, got {input.dim()}D tensor instead")
         if input.size(-1) != self.input_size:
@@ -213,3 +215,30 @@ class GRUCell(RNNCellBase):
         batched, gi, gh, hx = self._prepare(input, hx, 1)
         h = _gru_step(hx[0], gi, gh)
         return h if batched else h.squeeze(0)
+
+# %% ../../nbs/05i_rnn.ipynb #ad2c8f27
+def _forward_packed(self, input, hx=None):
+    import tinygrad_edu as T
+    padded, lengths = pad_packed_sequence(input)                       # (T, B, H_in) in the original order
+    if padded.size(-1) != self.input_size:
+        raise RuntimeError(f"input.size(-1) must be equal to input_size. Expected {self.input_size}, got {padded.size(-1)}")
+    D, B, lstm = 2 if self.bidirectional else 1, padded.shape[1], self.mode == 'LSTM'
+    if hx is None:
+        h0 = T.zeros(self.num_layers * D, B, self.hidden_size, dtype=padded.dtype, device=padded.device)
+        states = (h0, h0) if lstm else (h0,)
+    else:
+        states = hx if lstm else (hx,)
+        for s in states:
+            if tuple(s.shape) != (self.num_layers * D, B, self.hidden_size):
+                raise RuntimeError(f"Expected hidden size {(self.num_layers * D, B, self.hidden_size)}, got {list(s.shape)}")
+    outs, hs, cs = [], [], []
+    for i, L in enumerate(lengths.tolist()):
+        o, h, c = self._run(padded[:L, i:i + 1], states[0][:, i:i + 1], states[1][:, i:i + 1] if lstm else None)
+        outs.append(o[:, 0]); hs.append(h); cs.append(c)
+    order = input.sorted_indices.tolist() if input.sorted_indices is not None else range(B)
+    data = pack_padded_sequence(pad_sequence([outs[j] for j in order]), [outs[j].shape[0] for j in order]).data
+    out = PackedSequence(data, input.batch_sizes, input.sorted_indices, input.unsorted_indices)
+    h_n = T.cat(hs, 1)
+    return (out, (h_n, T.cat(cs, 1))) if lstm else (out, h_n)
+
+RNNBase._forward_packed = _forward_packed
