@@ -1390,3 +1390,42 @@ def test_packed_errors():
         u = lib.nn.utils.rnn
         with pytest.raises(RuntimeError): u.pack_padded_sequence(lib.zeros(4, 2, 3), [2, 4])
         with pytest.raises(ValueError): u.pad_packed_sequence(u.pack_sequence([lib.ones(3), lib.ones(2)]), total_length=2)
+
+
+# ---------------------------------------------------------------- 22. Introduction to torch.compile (runs eagerly here)
+def compile_intro(torch):
+    torch.manual_seed(0)
+    def foo(x, y):
+        a = torch.sin(x)
+        b = torch.cos(y)
+        return a + b
+    opt_foo1 = torch.compile(foo, backend='eager')      # 'eager': dynamo without inductor's slow code generation
+    @torch.compile(backend='eager')
+    def opt_foo2(x, y):
+        a = torch.sin(x)
+        b = torch.cos(y)
+        return a + b
+    class MyModule(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lin = torch.nn.Linear(4, 4)
+        def forward(self, x):
+            return torch.nn.functional.relu(self.lin(x))
+    mod = MyModule()
+    opt_mod = torch.compile(mod, backend="eager")
+    x = torch.randn(3, 4)
+    torch.set_float32_matmul_precision('high')
+    out = opt_mod(x)
+    out.sum().backward()
+    return (opt_foo1(torch.randn(10, 10), torch.randn(10, 10)), opt_foo2(torch.randn(3), torch.randn(3)), out,
+            list(opt_mod.state_dict()), str(opt_mod), mod.lin.weight.grad, opt_mod.lin is mod.lin, type(opt_mod).__name__,
+            torch.get_float32_matmul_precision())
+
+
+@pytest.fixture
+def restore_precision():
+    yield
+    torch.set_float32_matmul_precision('highest')
+
+
+def test_compile_intro(restore_precision): run_both(compile_intro)

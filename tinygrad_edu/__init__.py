@@ -16,7 +16,7 @@ from .tensor import (Tensor, Size, dtype, tensor, as_tensor, from_numpy, empty, 
     full_like, rand_like, randn_like, randint_like, get_default_dtype, set_default_dtype, promote_types, result_type,
     can_cast, float16, float32, float64, complex64, complex128, uint8, uint16, uint32, uint64, int8, int16, int32, int64,
     bool_, DTYPE_ALIASES)
-from . import random, autograd, autograd_functional, cuda, kernels, accelerator
+from . import random, autograd, cuda, kernels, accelerator
 from . import utils
 import tinygrad_edu.utils.data   # so `torch.utils.data.DataLoader` works after `import tinygrad_edu as torch`
 from . import optim
@@ -41,6 +41,8 @@ float, double, half, cfloat, cdouble = float32, float64, float16, complex64, com
 long, int, short, bool = int64, int32, int16, bool_
 
 from . import nn   # after the op modules (their patches are applied in layer order): torch.nn.Linear works
+from . import jit, autograd_functional  # last: they import nn / the op modules
+from .jit import compile, set_float32_matmul_precision, get_float32_matmul_precision
 
 # %% ../nbs/12_namespace.ipynb #d9eea92d
 def _typed_tensor(dt, name):
