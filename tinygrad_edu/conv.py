@@ -9,7 +9,7 @@ __all__ = ['conv_out_size', 'pad_array', 'window_view', 'im2col', 'col2im', 'Con
            'layer_norm', 'GroupNorm', 'group_norm', 'Addmm', 'Mm', 'linear', 'bilinear', 'Dropout', 'dropout',
            'Embedding', 'embedding']
 
-# %% ../nbs/04c_conv.ipynb #70100623
+# %% ../nbs/04c_conv.ipynb #a9fe55a8
 import builtins, math, numbers, warnings
 import numpy as np
 from .backend import xp_of_array
@@ -17,7 +17,7 @@ from .tensor import Tensor, Size, _bump_version, _wrap_dim
 from .autograd import Function
 from . import random as _random
 
-# %% ../nbs/04c_conv.ipynb #100cd277
+# %% ../nbs/04c_conv.ipynb #b2360def
 def _ntuple(v, n, name='value'):
     "`3 -> (3, 3)`; a tuple/list is checked for length `n`."
     if isinstance(v, (tuple, list)):
@@ -65,7 +65,7 @@ def im2col(xp_, kernel, out_hw, stride, dilation):
     cols[...] = v
     return cols.reshape(v.shape[0] * kernel[0] * kernel[1], -1)
 
-# %% ../nbs/04c_conv.ipynb #0df1d40d
+# %% ../nbs/04c_conv.ipynb #effe30ad
 def col2im(dcols, shape_p, kernel, out_hw, stride, dilation):
     "Sum gradient columns (C·kh·kw, N·OH·OW) back onto the padded input; returns (C, N, Hp, Wp)."
     N, C, Hp, Wp = shape_p
@@ -77,7 +77,7 @@ def col2im(dcols, shape_p, kernel, out_hw, stride, dilation):
             g[:, :, i * d1:i * d1 + s1 * (oh - 1) + 1:s1, j * d2:j * d2 + s2 * (ow - 1) + 1:s2] += d6[:, i, j]
     return g
 
-# %% ../nbs/04c_conv.ipynb #c0cc53f9
+# %% ../nbs/04c_conv.ipynb #535e8ed9
 def _check_conv(x, w, b, groups, nd):
     if x.ndim not in (nd + 1, nd + 2):
         raise RuntimeError(f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to conv{nd}d, but got input of size: {list(x.shape)}")
@@ -173,7 +173,7 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     "1-D convolution: input (N, C, L) or (C, L), weight (O, C/groups, k), bias (O,) -> (N, O, OL)."
     return _conv(input, weight, bias, stride, padding, dilation, groups, 1)
 
-# %% ../nbs/04c_conv.ipynb #4ac7a0b4
+# %% ../nbs/04c_conv.ipynb #deca9116
 def pool_out_size(n, k, s, p, d, ceil_mode):
     "PyTorch's pooling output length (with `ceil_mode`, a last window must start inside input or left padding)."
     out = (n + 2 * p - d * (k - 1) - 1 + (s - 1 if ceil_mode else 0)) // s + 1
@@ -201,6 +201,24 @@ def _tap(a, i, j, s, d, ohw):
     "The strided slice of padded `a` that tap (i, j) of every window reads: (N, C, OH, OW)."
     return a[:, :, i * d[0]:i * d[0] + s[0] * (ohw[0] - 1) + 1:s[0], j * d[1]:j * d[1] + s[1] * (ohw[1] - 1) + 1:s[1]]
 
+def _tiles(k, s, d, pads, ohw, shape):
+    "True when the windows tile the (N, C, H, W) input exactly: stride = kernel, no padding, no dilation, nothing left over."
+    return (s == k and d == (1, 1) and pads == ((0, 0), (0, 0))
+            and shape[2] == ohw[0] * k[0] and shape[3] == ohw[1] * k[1])
+
+def _max_tiles_2x2(a):
+    "Max and argmax (0..3 in scan order, ties to the first) of the 2×2 tiles of NCHW `a`: a tree of pairwise maxima."
+    xp = xp_of_array(a)
+    N, C, H, W = a.shape
+    a6 = a.reshape(N, C, H // 2, 2, W // 2, 2)                 # a view: (n, c, tile row, row in tile, tile col, col in tile)
+    t0, t1, t2, t3 = a6[:, :, :, 0, :, 0], a6[:, :, :, 0, :, 1], a6[:, :, :, 1, :, 0], a6[:, :, :, 1, :, 1]
+    top, bottom = xp.maximum(t0, t1), xp.maximum(t2, t3)
+    second_row = bottom > top                                    # strict: a tie keeps the first row
+    out = xp.maximum(top, bottom)
+    right = xp.where(second_row, t3 > t2, t1 > t0)
+    arg = second_row.view(np.int8) * np.int8(2) + right.view(np.int8)
+    return out, arg
+
 class MaxPool2d(Function):
     "Max over each window; remembers which tap won for the backward."
     node_name = 'MaxPool2DWithIndicesBackward0'
@@ -212,13 +230,18 @@ class MaxPool2d(Function):
         unbatched = a.ndim == 3
         if unbatched: a = a[None]
         ap = pad_array(a, pads, -xp.inf)
-        taps = [_tap(ap, t // k[1], t % k[1], s, d, ohw) for t in range(k[0] * k[1])]
-        out = taps[0].copy()
-        for v in taps[1:]: xp.maximum(out, v, out=out)                        # NaN propagates, as in PyTorch
-        arg = xp.zeros(out.shape, dtype=np.int8 if len(taps) < 128 else np.int16)
-        for t in range(len(taps) - 1, -1, -1): xp.copyto(arg, t, where=taps[t] == out)   # last to first: ties go to the first
-        if a.dtype.kind == 'f' and xp.isnan(out).any():                      # PyTorch points at the last NaN
-            for t in range(len(taps)): xp.copyto(arg, t, where=taps[t] != taps[t])
+        fast = k == (2, 2) and _tiles(k, s, d, pads, ohw, a.shape)
+        if fast:                                                             # the common case: 2×2, stride 2
+            out, arg = _max_tiles_2x2(a)
+            fast = not (a.dtype.kind == 'f' and xp.isnan(out).any())
+        if not fast:
+            taps = [_tap(ap, t // k[1], t % k[1], s, d, ohw) for t in range(k[0] * k[1])]
+            out = taps[0].copy()
+            for v in taps[1:]: xp.maximum(out, v, out=out)                    # NaN propagates, as in PyTorch
+            arg = xp.zeros(out.shape, dtype=np.int8 if len(taps) < 128 else np.int16)
+            for t in range(len(taps) - 1, -1, -1): xp.copyto(arg, t, where=taps[t] == out)   # last to first: ties go to the first
+            if a.dtype.kind == 'f' and xp.isnan(out).any():                  # PyTorch points at the last NaN
+                for t in range(len(taps)): xp.copyto(arg, t, where=taps[t] != taps[t])
         ctx.geom = (a.shape, ap.shape, k, s, d, pads, ohw, unbatched)
         ctx.save_for_backward(x, Tensor._wrap(arg))
         res = Tensor._wrap(out[0] if unbatched else out)
@@ -235,6 +258,12 @@ class MaxPool2d(Function):
         shape, shape_p, k, s, d, pads, ohw, unbatched = ctx.geom
         g, arg = gy.array.reshape(arg.shape), arg.array
         xp = xp_of_array(g)
+        if _tiles(k, s, d, pads, ohw, shape) and xp.isfinite(g).all():
+            # tiles: every input element belongs to one window; write each tap's share once (g·[arg == t])
+            N, C, H, W = shape
+            gx = xp.empty((N, C, ohw[0], k[0], ohw[1], k[1]), dtype=g.dtype)
+            for t in range(k[0] * k[1]): xp.multiply(g, arg == t, out=gx[:, :, :, t // k[1], :, t % k[1]])
+            return Tensor._wrap(gx.reshape(x.shape))
         gp = xp.zeros(shape_p, dtype=g.dtype)
         disjoint = s[0] >= d[0] * (k[0] - 1) + 1 and s[1] >= d[1] * (k[1] - 1) + 1
         for t in range(k[0] * k[1]):
@@ -253,7 +282,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
 def max_pool2d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=True):
     return max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
 
-# %% ../nbs/04c_conv.ipynb #927c85aa
+# %% ../nbs/04c_conv.ipynb #42cc6801
 def _avg_divisor(n, o, k, s, p, count_include_pad, xp):
     "Per-output window sizes along one axis, as PyTorch counts them."
     start = xp.arange(o) * s - p
@@ -300,7 +329,7 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     if divisor_override is not None and divisor_override == 0: raise RuntimeError("divisor must be not zero")
     return AvgPool2d.apply(input, k, s, pads, ohw, count_include_pad, divisor_override)
 
-# %% ../nbs/04c_conv.ipynb #1c516d38
+# %% ../nbs/04c_conv.ipynb #630a77d7
 def _adaptive_windows(n, o):
     return [(i * n // o, -(-(i + 1) * n // o)) for i in range(o)]
 
@@ -368,7 +397,7 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
     "Max pooling of (N, C, H, W) or (C, H, W) input to a fixed (OH, OW) output size."
     return AdaptiveMaxPool2d.apply(input, _adaptive_size(input, output_size), return_indices)
 
-# %% ../nbs/04c_conv.ipynb #20d8589a
+# %% ../nbs/04c_conv.ipynb #319d0f24
 def _channel_sum(a, b=None):
     "Per-channel sum over every axis but 1 of `a` (or of `a·b`), for (N, C, ...) arrays."
     xp = xp_of_array(a)
@@ -450,7 +479,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
             raise RuntimeError(f"{name} should contain {C} elements not {t.numel()}")
     return BatchNorm.apply(input, weight, bias, (running_mean, running_var), training, momentum, eps)
 
-# %% ../nbs/04c_conv.ipynb #54be7e87
+# %% ../nbs/04c_conv.ipynb #c810b80e
 def _norm_rows(a, eps):
     "Standardise each row of the 2-D array `a`: returns x̂ and 1/σ per row."
     xp = xp_of_array(a)
@@ -538,7 +567,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05):
         raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, but got input of shape {list(input.shape)} and num_groups={num_groups}")
     return GroupNorm.apply(input, weight, bias, num_groups, eps)
 
-# %% ../nbs/04c_conv.ipynb #6f1af703
+# %% ../nbs/04c_conv.ipynb #ad159af6
 class Addmm(Function):
     "x @ Wᵀ + b for x of shape (..., in), W (out, in), b (out,) or None."
     node_name = 'AddmmBackward0'
@@ -581,7 +610,7 @@ def _tname(t):
 def bilinear(input1, input2, weight, bias=None):
     raise NotImplementedError("bilinear is not implemented in tinygrad_edu")
 
-# %% ../nbs/04c_conv.ipynb #af67fd25
+# %% ../nbs/04c_conv.ipynb #1e2b44fe
 class Dropout(Function):
     node_name = 'MulBackward0'
     supports_double_backward = False
@@ -609,7 +638,7 @@ def dropout(input, p=0.5, training=True, inplace=False):
         return input
     return out
 
-# %% ../nbs/04c_conv.ipynb #e78743c7
+# %% ../nbs/04c_conv.ipynb #5d621376
 class Embedding(Function):
     node_name = 'EmbeddingBackward0'
     supports_double_backward = False
