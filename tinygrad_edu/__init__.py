@@ -19,6 +19,8 @@ from .tensor import (Tensor, Size, dtype, tensor, as_tensor, from_numpy, empty, 
 from . import random, autograd, cuda, kernels
 from . import utils
 import tinygrad_edu.utils.data   # so `torch.utils.data.DataLoader` works after `import tinygrad_edu as torch`
+from . import optim
+from .serialization import save, load
 from .printing import set_printoptions, get_printoptions, printoptions
 from .random import Generator, default_generator, seed, initial_seed, fork_rng
 from .tensor import get_rng_state, set_rng_state, bernoulli, normal
