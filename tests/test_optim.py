@@ -232,3 +232,65 @@ def test_pickle_optimizer():
     p.grad = tg.tensor([1., 1.]); opt.step()
     opt2 = pickle.loads(pickle.dumps(opt))
     assert repr(opt2) == repr(opt)
+
+def test_cuda_kernel_dispatch_arguments(monkeypatch):
+    """When params are CuPy arrays, sgd_step/adam_step call the fused kernels of notebook 09a. Here (no GPU) the
+    dispatch is forced with NumPy stand-ins that compute the kernels' CUDA bodies, to check the arguments passed
+    (maximize, first step, decoupled decay) give torch's trajectories."""
+    import math
+    import tinygrad_edu.optim.sgd as S, tinygrad_edu.optim.adam as A
+    calls = []
+    def sgd_momentum_(p, g, buf, lr, momentum, dampening=0., weight_decay=0., nesterov=False, first=False):
+        calls.append('sgd')
+        d = g + weight_decay * p
+        buf[...] = d if first else momentum * buf + (1 - dampening) * d
+        p[...] = p - lr * (d + momentum * buf if nesterov else buf)
+    def adam_(p, g, exp_avg, exp_avg_sq, step, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0., decoupled=False):
+        calls.append('adam')
+        d = g if decoupled else g + weight_decay * p
+        if decoupled: p[...] = p * (1 - lr * weight_decay)
+        exp_avg[...] = beta1 * exp_avg + (1 - beta1) * d
+        exp_avg_sq[...] = beta2 * exp_avg_sq + (1 - beta2) * d * d
+        bc1, bc2 = 1 - beta1 ** step, 1 - beta2 ** step
+        p[...] = p - (lr / bc1) * exp_avg / (np.sqrt(exp_avg_sq) / math.sqrt(bc2) + eps)
+    kernels = {'sgd_momentum_': sgd_momentum_, 'adam_': adam_}
+    monkeypatch.setattr(S, 'cuda_kernel', lambda name, a: kernels.get(name))
+    monkeypatch.setattr(A, 'cuda_kernel', lambda name, a: kernels.get(name))
+    for kw in [dict(lr=0.05, momentum=0.9, nesterov=True, weight_decay=0.01, maximize=True), dict(lr=0.05, momentum=0.9, dampening=0.2)]:
+        tps, gps, *_ = trajectories('SGD', kw)
+        assert_close(tps, gps, tol=1e-4)
+    for name, kw in [('Adam', dict(lr=0.01, weight_decay=0.1, maximize=True)), ('AdamW', dict(lr=0.01))]:
+        tps, gps, *_ = trajectories(name, kw)
+        assert_close(tps, gps, tol=1e-4)
+    assert calls.count('sgd') == 2 * 20 * 2 and calls.count('adam') == 2 * 20 * 2
+    calls.clear()
+    trajectories('Adam', dict(amsgrad=True), steps=2); trajectories('SGD', dict(lr=0.1), steps=2)
+    assert calls == []        # amsgrad and momentum-free SGD use the array code (which CuPy also runs)
+
+ADAGRAD_CASES = [dict(lr=0.1, lr_decay=ld, weight_decay=wd, initial_accumulator_value=iav, maximize=mx)
+                 for ld, wd, iav, mx in itertools.product([0, 0.01], [0, 0.1], [0, 0.5], [False, True])]
+
+@pytest.mark.parametrize('kw', ADAGRAD_CASES, ids=lambda kw: '-'.join(f'{k}{v}' for k, v in kw.items()))
+def test_adagrad_trajectory(kw):
+    tps, gps, t_opt, g_opt = trajectories('Adagrad', kw)
+    assert_close(tps, gps)
+    assert repr(g_opt) == repr(t_opt)
+
+RMSPROP_CASES = [dict(lr=0.01, alpha=a, weight_decay=wd, momentum=m, centered=c, maximize=mx)
+                 for a, wd, m, c, mx in itertools.product([0.99, 0.5], [0, 0.1], [0, 0.9], [False, True], [False, True])]
+
+@pytest.mark.parametrize('kw', RMSPROP_CASES, ids=lambda kw: '-'.join(f'{k}{v}' for k, v in kw.items()))
+def test_rmsprop_trajectory(kw):
+    tps, gps, t_opt, g_opt = trajectories('RMSprop', kw)
+    assert_close(tps, gps)
+    assert repr(g_opt) == repr(t_opt)
+    for i, p in enumerate(tps):
+        assert sorted(t_opt.state[p]) == sorted(g_opt.state[gps[i]])
+
+def test_adagrad_state_created_at_init_and_state_dict():
+    tps, gps = make_params()
+    t_opt, g_opt = torch.optim.Adagrad(tps, initial_accumulator_value=0.3), tgo.Adagrad(gps, initial_accumulator_value=0.3)
+    tsd, gsd = t_opt.state_dict(), g_opt.state_dict()
+    assert list(gsd['state']) == list(tsd['state']) == [0, 1]
+    for i in tsd['state']:
+        for k, v in tsd['state'][i].items(): np.testing.assert_array_equal(gsd['state'][i][k].array, v.numpy())

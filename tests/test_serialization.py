@@ -190,3 +190,11 @@ def test_cuda_roundtrip():
     u = roundtrip(t)
     assert u.device.type == 'cuda' and np.array_equal(u.array.get(), t.array.get())
     assert roundtrip(t, map_location='cpu').device.type == 'cpu'
+
+def test_missing_parent_dir_and_permissions(tmp_path):
+    with pytest.raises(RuntimeError, match="Parent directory .*nope does not exist"):
+        save([1], tmp_path / 'nope' / 'x.pt')
+    save([1], tmp_path / 'x.pt')
+    mode = os.stat(tmp_path / 'x.pt').st_mode & 0o777
+    umask = os.umask(0o022); os.umask(umask)
+    assert mode == 0o666 & ~umask

@@ -40,6 +40,8 @@ _export_ops(broadcasting, pointwise, reductions, products, movement, rearrange, 
 float, double, half, cfloat, cdouble = float32, float64, float16, complex64, complex128
 long, int, short, bool = int64, int32, int16, bool_
 
+from . import nn   # after the op modules (their patches are applied in layer order): torch.nn.Linear works
+
 # %% ../nbs/12_namespace.ipynb #d9eea92d
 def _typed_tensor(dt, name):
     def make(*args):

@@ -89,14 +89,21 @@ def _zip_bytes(obj):
         for i, p in enumerate(enc.pickles): z.writestr(f"{PREFIX}pickles/{i}.pkl", p)
     return buf.getvalue()
 
+def _umask():
+    m = os.umask(0o022); os.umask(m)
+    return m
+_UMASK = _umask()    # read once: changing the umask briefly is not thread-safe
+
 def _atomic_write(path, data):
     "Write `data` to `path` through a temporary file in the same folder, fsync, then `os.replace`."
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder): raise RuntimeError(f"Parent directory {folder} does not exist.")
     fd, tmp = tempfile.mkstemp(dir=folder, prefix='.' + os.path.basename(path) + '.', suffix='.tmp')
     try:
         with os.fdopen(fd, 'wb') as f:
             f.write(data); f.flush(); os.fsync(f.fileno())
+        os.chmod(tmp, 0o666 & ~_UMASK)               # mkstemp makes 0600 files; give the usual permissions
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp): os.remove(tmp)
