@@ -9,7 +9,7 @@ __all__ = ['keep_freed_memory', 'conv_out_size', 'pad_array', 'window_view', 'im
            'batch_norm', 'LayerNorm', 'layer_norm', 'GroupNorm', 'group_norm', 'Addmm', 'Mm', 'linear', 'bilinear',
            'Dropout', 'dropout', 'Embedding', 'embedding']
 
-# %% ../nbs/04c_conv.ipynb #4efdbdd9
+# %% ../nbs/04c_conv.ipynb #becadff6
 import builtins, math, numbers, warnings
 import numpy as np
 from .backend import xp_of_array
@@ -17,7 +17,7 @@ from .tensor import Tensor, Size, _bump_version, _wrap_dim
 from .autograd import Function
 from . import random as _random
 
-# %% ../nbs/04c_conv.ipynb #3622016d
+# %% ../nbs/04c_conv.ipynb #d1702053
 def keep_freed_memory():
     "Ask glibc malloc to reuse freed large blocks instead of unmapping them (Linux only; returns True if applied)."
     import ctypes, os, sys
@@ -29,7 +29,7 @@ def keep_freed_memory():
 
 keep_freed_memory()
 
-# %% ../nbs/04c_conv.ipynb #98174a3a
+# %% ../nbs/04c_conv.ipynb #eeaf9c0c
 def _ntuple(v, n, name='value'):
     "`3 -> (3, 3)`; a tuple/list is checked for length `n`."
     if isinstance(v, (tuple, list)):
@@ -77,7 +77,7 @@ def im2col(xp_, kernel, out_hw, stride, dilation):
     cols[...] = v
     return cols.reshape(v.shape[0] * kernel[0] * kernel[1], -1)
 
-# %% ../nbs/04c_conv.ipynb #b216110f
+# %% ../nbs/04c_conv.ipynb #5f913364
 def col2im(dcols, shape_p, kernel, out_hw, stride, dilation):
     "Sum gradient columns (C·kh·kw, N·OH·OW) back onto the padded input; returns (C, N, Hp, Wp)."
     N, C, Hp, Wp = shape_p
@@ -89,7 +89,7 @@ def col2im(dcols, shape_p, kernel, out_hw, stride, dilation):
             g[:, :, i * d1:i * d1 + s1 * (oh - 1) + 1:s1, j * d2:j * d2 + s2 * (ow - 1) + 1:s2] += d6[:, i, j]
     return g
 
-# %% ../nbs/04c_conv.ipynb #aa21090c
+# %% ../nbs/04c_conv.ipynb #b487a524
 def _check_conv(x, w, b, groups, nd):
     if x.ndim not in (nd + 1, nd + 2):
         raise RuntimeError(f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to conv{nd}d, but got input of size: {list(x.shape)}")
@@ -115,6 +115,12 @@ def _group_blocks(O, K, groups):
 
 def _cat(blocks): return blocks[0] if len(blocks) == 1 else xp_of_array(blocks[0]).concatenate(blocks)
 
+def _spans(N, per_image, xp=np):
+    "Image ranges [s, e): all N at once, or, when the columns would pass 8 MB (on the CPU), a few images whose columns fit in ~512 KB."
+    if xp is not np or N * per_image <= 1 << 21: return [(0, N)]
+    n = builtins.max(1, (1 << 17) // per_image)
+    return [(s, builtins.min(s + n, N)) for s in range(0, N, n)]
+
 class Convolution(Function):
     "N-d convolution (1-d and 2-d) of NCHW input by (O, C/groups, kh, kw) filters: im2col + one matrix product."
     node_name = 'ConvolutionBackward0'
@@ -122,6 +128,7 @@ class Convolution(Function):
     @staticmethod
     def forward(ctx, x, w, b, stride, pads, dilation, groups):
         a, wa = x.array, w.array
+        xp = xp_of_array(a)
         unbatched = a.ndim == w.ndim - 1
         if unbatched: a = a[None]
         if a.ndim == 3: a, wa = a[:, :, None], wa[:, :, None]          # conv1d: height-1 images
@@ -133,16 +140,18 @@ class Convolution(Function):
             raise RuntimeError(f"Calculated padded input size per channel: ({Hp - 0} x {Wp}). Kernel size: ({(kh - 1) * dilation[0] + 1} x "
                                f"{(kw - 1) * dilation[1] + 1}). Kernel size can't be greater than actual input size")
         oh, ow = conv_out_size(Hp, kh, stride[0], 0, dilation[0]), conv_out_size(Wp, kw, stride[1], 0, dilation[1])
-        cols = im2col(ap, (kh, kw), (oh, ow), stride, dilation)             # (C·kh·kw, N·oh·ow)
-        w2 = wa.reshape(O, -1)
-        y = _cat([w2[o] @ cols[c] for o, c in _group_blocks(O, Cg * kh * kw, groups)])   # (O, N·oh·ow)
-        y = y.reshape(O, N, oh, ow).transpose(1, 0, 2, 3)
-        out = xp_of_array(a).empty(y.shape, dtype=y.dtype)
-        if b is None: out[...] = y
-        else: xp_of_array(a).add(y, b.array.reshape(O, 1, 1), out=out)      # bias added while copying to NCHW
+        w2, blocks = wa.reshape(O, -1), _group_blocks(O, Cg * kh * kw, groups)
+        spans = _spans(N, C * kh * kw * oh * ow, xp)
+        out = xp.empty((N, O, oh, ow), dtype=a.dtype)
+        for s, e in spans:
+            cols = im2col(ap[s:e], (kh, kw), (oh, ow), stride, dilation)     # (C·kh·kw, n·oh·ow)
+            y = _cat([w2[o] @ cols[c] for o, c in blocks])                   # (O, n·oh·ow)
+            y = y.reshape(O, e - s, oh, ow).transpose(1, 0, 2, 3)
+            if b is None: out[s:e] = y
+            else: xp.add(y, b.array.reshape(O, 1, 1), out=out[s:e])        # bias added while copying to NCHW
         ctx.geom = (a.shape, ap.shape, (kh, kw), (oh, ow), stride, dilation, pads, groups, unbatched, x.array.ndim)
-        ctx.has_bias = b is not None
-        ctx.save_for_backward(x, w, Tensor._wrap(cols))
+        ctx.has_bias, ctx.spans = b is not None, spans
+        ctx.save_for_backward(x, w, Tensor._wrap(cols) if len(spans) == 1 else None)   # several spans: recomputed
         out = out.reshape(out.shape[:2] + out.shape[3:]) if w.ndim == 3 else out
         return Tensor._wrap(out[0] if unbatched else out)
 
@@ -154,18 +163,27 @@ class Convolution(Function):
         wa = w.array.reshape(w.shape[0], w.shape[1], k[0], k[1])
         O, Cg = wa.shape[:2]
         g = gy.array.reshape(N, O, ohw[0], ohw[1])
-        gT = g.transpose(1, 0, 2, 3).reshape(O, -1)                         # (O, N·oh·ow): one copy
+        xp = xp_of_array(g)
         w2, blocks = wa.reshape(O, -1), _group_blocks(O, Cg * k[0] * k[1], groups)
-        gx = gw = gb = None
-        if ctx.needs_input_grad[0]:
-            dcols = _cat([w2[o].T @ gT[o] for o, c in blocks])                # (C·kh·kw, N·oh·ow)
-            gp = col2im(dcols, shape_p, k, ohw, stride, dilation)
-            (pt, _), (pl, _) = pads
-            gx = xp_of_array(gp).ascontiguousarray(gp[:, :, pt:pt + H, pl:pl + W].transpose(1, 0, 2, 3))
-            gx = Tensor._wrap(gx.reshape(x.shape))
-        if ctx.needs_input_grad[1]:
-            cols = cols.array     # (cols @ gTᵀ)ᵀ, not gT @ colsᵀ: NumPy's matmul is ~10x slower on the latter layout here
-            gw = Tensor._wrap(_cat([(cols[c] @ gT[o].T).T for o, c in blocks]).reshape(w.shape))
+        need_x, need_w = ctx.needs_input_grad[0], ctx.needs_input_grad[1]
+        gx = xp.empty(shape, dtype=g.dtype) if need_x else None
+        gw = gb = None
+        ap = pad_array(x.array.reshape(shape), pads) if need_w and cols is None else None
+        (pt, _), (pl, _) = pads
+        for s, e in ctx.spans:
+            gT = g[s:e].transpose(1, 0, 2, 3).reshape(O, -1)               # (O, n·oh·ow): one copy
+            if need_x:
+                dcols = _cat([w2[o].T @ gT[o] for o, c in blocks])            # (C·kh·kw, n·oh·ow)
+                gp = col2im(dcols, (e - s,) + shape_p[1:], k, ohw, stride, dilation)
+                gx[s:e] = gp[:, :, pt:pt + H, pl:pl + W].transpose(1, 0, 2, 3)
+            if need_w:
+                c_ = cols.array if cols is not None else im2col(ap[s:e], k, ohw, stride, dilation)
+                # (cols @ gTᵀ)ᵀ, not gT @ colsᵀ: NumPy's matmul is ~10x slower on the latter layout here
+                part = _cat([(c_[c] @ gT[o].T).T for o, c in blocks])
+                if gw is None: gw = part
+                else: gw += part
+        if need_x: gx = Tensor._wrap(gx.reshape(x.shape))
+        if need_w: gw = Tensor._wrap(gw.reshape(w.shape))
         if ctx.has_bias and ctx.needs_input_grad[2]: gb = Tensor._wrap(g.sum((0, 2, 3)))
         return gx, gw, gb
 
@@ -185,7 +203,7 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     "1-D convolution: input (N, C, L) or (C, L), weight (O, C/groups, k), bias (O,) -> (N, O, OL)."
     return _conv(input, weight, bias, stride, padding, dilation, groups, 1)
 
-# %% ../nbs/04c_conv.ipynb #fe7c976a
+# %% ../nbs/04c_conv.ipynb #2fd11c3b
 def pool_out_size(n, k, s, p, d, ceil_mode):
     "PyTorch's pooling output length (with `ceil_mode`, a last window must start inside input or left padding)."
     out = (n + 2 * p - d * (k - 1) - 1 + (s - 1 if ceil_mode else 0)) // s + 1
@@ -294,7 +312,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
 def max_pool2d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=True):
     return max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
 
-# %% ../nbs/04c_conv.ipynb #6c25debb
+# %% ../nbs/04c_conv.ipynb #5b974381
 def _avg_divisor(n, o, k, s, p, count_include_pad, xp):
     "Per-output window sizes along one axis, as PyTorch counts them."
     start = xp.arange(o) * s - p
@@ -341,7 +359,7 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     if divisor_override is not None and divisor_override == 0: raise RuntimeError("divisor must be not zero")
     return AvgPool2d.apply(input, k, s, pads, ohw, count_include_pad, divisor_override)
 
-# %% ../nbs/04c_conv.ipynb #812f9825
+# %% ../nbs/04c_conv.ipynb #1bf9eb61
 def _adaptive_windows(n, o):
     return [(i * n // o, -(-(i + 1) * n // o)) for i in range(o)]
 
@@ -409,7 +427,7 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
     "Max pooling of (N, C, H, W) or (C, H, W) input to a fixed (OH, OW) output size."
     return AdaptiveMaxPool2d.apply(input, _adaptive_size(input, output_size), return_indices)
 
-# %% ../nbs/04c_conv.ipynb #90c1a810
+# %% ../nbs/04c_conv.ipynb #1461817a
 def _channel_sum(a, b=None):
     "Per-channel sum over every axis but 1 of `a` (or of `a·b`), for (N, C, ...) arrays."
     xp = xp_of_array(a)
@@ -491,7 +509,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
             raise RuntimeError(f"{name} should contain {C} elements not {t.numel()}")
     return BatchNorm.apply(input, weight, bias, (running_mean, running_var), training, momentum, eps)
 
-# %% ../nbs/04c_conv.ipynb #9cee4dab
+# %% ../nbs/04c_conv.ipynb #8a3f67b5
 def _norm_rows(a, eps):
     "Standardise each row of the 2-D array `a`: returns x̂ and 1/σ per row."
     xp = xp_of_array(a)
@@ -579,7 +597,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05):
         raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, but got input of shape {list(input.shape)} and num_groups={num_groups}")
     return GroupNorm.apply(input, weight, bias, num_groups, eps)
 
-# %% ../nbs/04c_conv.ipynb #79616c28
+# %% ../nbs/04c_conv.ipynb #6d4c6f1d
 class Addmm(Function):
     "x @ Wᵀ + b for x of shape (..., in), W (out, in), b (out,) or None."
     node_name = 'AddmmBackward0'
@@ -622,7 +640,7 @@ def _tname(t):
 def bilinear(input1, input2, weight, bias=None):
     raise NotImplementedError("bilinear is not implemented in tinygrad_edu")
 
-# %% ../nbs/04c_conv.ipynb #a170d68b
+# %% ../nbs/04c_conv.ipynb #6d6b1879
 class Dropout(Function):
     node_name = 'MulBackward0'
     supports_double_backward = False
@@ -650,7 +668,7 @@ def dropout(input, p=0.5, training=True, inplace=False):
         return input
     return out
 
-# %% ../nbs/04c_conv.ipynb #dbf09dd0
+# %% ../nbs/04c_conv.ipynb #3808a3ab
 class Embedding(Function):
     node_name = 'EmbeddingBackward0'
     supports_double_backward = False

@@ -6,15 +6,16 @@
 __all__ = ['Net', 'evaluate', 'confusion_matrix', 'per_class_accuracy', 'smooth', 'plot_history', 'plot_confusion_matrix',
            'summary', 'save_checkpoint', 'load_checkpoint', 'fit', 'main']
 
-# %% ../nbs/10_train.ipynb #28744132
+# %% ../nbs/10_train.ipynb #5e474948
 import json, math, os, time, warnings
 from pathlib import Path
 import numpy as np
 import tinygrad_edu as torch
 import tinygrad_edu.nn as nn
 import tinygrad_edu.nn.functional as F
+import tinygrad_edu.optim as optim
 
-# %% ../nbs/10_train.ipynb #caf9db1e
+# %% ../nbs/10_train.ipynb #b1ffb540
 class Net(nn.Module):
     "Seed 004's LeNet for 3×32×32 images: two conv+pool stages, three linear layers -> 10 logits."
     def __init__(self, num_classes=10):
@@ -35,7 +36,7 @@ class Net(nn.Module):
         x = self.fc3(x)
         return x
 
-# %% ../nbs/10_train.ipynb #7e97c629
+# %% ../nbs/10_train.ipynb #923ac09e
 def _to_device(batch, device):
     return batch if device is None else [b.to(device) for b in batch]
 
@@ -66,7 +67,7 @@ def per_class_accuracy(cm):
     "Fraction of each true class predicted correctly, from a confusion matrix."
     return np.diag(cm) / np.maximum(cm.sum(1), 1)
 
-# %% ../nbs/10_train.ipynb #2fbbad9f
+# %% ../nbs/10_train.ipynb #b81e6c35
 def smooth(xs, beta=0.98):
     "Bias-corrected exponential moving average of a sequence (the curve a progress bar shows)."
     out, avg = [], 0.0
@@ -92,6 +93,7 @@ def plot_history(history, path=None, title=None):
     if ep and 'train_acc' in ep[0]:
         ax2.plot([e['epoch'] for e in ep], [100 * e['train_acc'] for e in ep], 's--', label='train')
     ax2.set_xlabel('epoch'); ax2.set_ylabel('accuracy (%)'); ax2.grid(alpha=0.3)
+    ax2.xaxis.get_major_locator().set_params(integer=True)
     if ep: ax2.legend()
     if title: fig.suptitle(title)
     fig.tight_layout()
@@ -117,7 +119,7 @@ def plot_confusion_matrix(cm, classes, path=None, title='confusion matrix (rows:
     if path is not None: fig.savefig(path, dpi=110)
     return fig
 
-# %% ../nbs/10_train.ipynb #2291efca
+# %% ../nbs/10_train.ipynb #7008cc8c
 def summary(model, input_size, batch_size=2, device=None, print_fn=print):
     "Print each leaf layer's output shape and parameter count for an input of shape `(batch_size, *input_size)`; returns the rows."
     rows, handles = [], []
@@ -146,7 +148,7 @@ def summary(model, input_size, batch_size=2, device=None, print_fn=print):
     print_fn('\n'.join(lines))
     return rows
 
-# %% ../nbs/10_train.ipynb #73d03a67
+# %% ../nbs/10_train.ipynb #4381d55e
 def _tqdm():
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
@@ -177,7 +179,7 @@ def load_checkpoint(path, model, opt=None, sched=None, generator=None):
     if generator is not None and 'generator_state' in state: generator.set_state(state['generator_state'])
     return state['epoch'], json.loads(state['history'])
 
-# %% ../nbs/10_train.ipynb #80729466
+# %% ../nbs/10_train.ipynb #ba9722e4
 def fit(model, train_dl, valid_dl=None, epochs=1, opt=None, loss_fn=None, sched=None, checkpoint=None,
         resume=False, progress=True, device=None, log=print):
     """Train `model` for `epochs` over `train_dl` with optimizer `opt` and `loss_fn` (default cross-entropy);
@@ -185,7 +187,6 @@ def fit(model, train_dl, valid_dl=None, epochs=1, opt=None, loss_fn=None, sched=
     dict per epoch: train_loss, valid_loss, valid_acc, lr, seconds). `checkpoint`: a file written after every
     epoch; with `resume=True` training continues from it."""
     loss_fn = loss_fn or nn.CrossEntropyLoss()
-    if opt is None: import tinygrad_edu.optim as optim
     opt = opt or optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
     gen = getattr(train_dl, 'generator', None)
     history, start = {'step_loss': [], 'epochs': []}, 0
@@ -225,7 +226,7 @@ def fit(model, train_dl, valid_dl=None, epochs=1, opt=None, loss_fn=None, sched=
     ebar.close()
     return history
 
-# %% ../nbs/10_train.ipynb #42da528c
+# %% ../nbs/10_train.ipynb #28b49be3
 def main(argv=None):
     "The `tinygrad-edu` console script: `tinygrad-edu train --help` (implemented in notebook 10b, `cli.py`)."
     from tinygrad_edu.cli import main as cli_main
