@@ -1,6 +1,6 @@
 """Training-step time (forward + backward + SGD step) of tinygrad_edu against PyTorch on the CPU.
 
-    python bench/train_step.py [--threads 2] [--rounds 5] [--only lenet4,lenet64,resnet128] [--profile resnet128]
+    python bench/train_step.py [--threads 2] [--rounds 5] [--only lenet4,lenet64,resnet128] [--profile resnet128] [--quick]
 
 Same model definitions (LeNet of seed 004, the half-width ResNet-9 of notebook 10a), same initial
 weights (copied from the PyTorch model), same batch, same optimizer, same number of threads (BLAS
@@ -15,7 +15,9 @@ p.add_argument('--threads', type=int, default=2)
 p.add_argument('--rounds', type=int, default=5)
 p.add_argument('--only', default='lenet4,lenet64,resnet128')
 p.add_argument('--profile', default=None, help='cProfile tinygrad_edu on this config instead of timing')
+p.add_argument('--quick', action='store_true', help='2 rounds of fewer steps (make bench)')
 args = p.parse_args()
+if args.quick: args.rounds = 2
 for v in ('OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS', 'MKL_NUM_THREADS'): os.environ[v] = str(args.threads)
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
 
@@ -96,6 +98,7 @@ print(f"threads: {args.threads} (NumPy/OpenBLAS and torch.set_num_threads); torc
 rows = []
 for cfg in args.only.split(','):
     name, batch, n, goal = CONFIGS[cfg]
+    if args.quick: n = max(1, n // 4)
     tstep, gstep = setup(name, batch)
     for _ in range(3): tstep(); gstep()
     ts, gs = [], []

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['DEFAULTS', 'UsageError', 'load_data', 'build_parser', 'train', 'main']
 
-# %% ../nbs/10b_cli.ipynb #ca468617
+# %% ../nbs/10b_cli.ipynb #b58990b4
 import argparse, hashlib, json, os, sys, time
 from pathlib import Path
 import numpy as np
@@ -15,9 +15,9 @@ import tinygrad_edu.optim as optim
 from .vision import datasets
 from .train import (fit, evaluate, confusion_matrix, per_class_accuracy, plot_history,
                                 plot_confusion_matrix, summary)
-from .models import get_model, BatchAugment, CIFAR10_MEAN, CIFAR10_STD
+from .models import get_model, one_cycle, BatchAugment, CIFAR10_MEAN, CIFAR10_STD
 
-# %% ../nbs/10b_cli.ipynb #45bd2785
+# %% ../nbs/10b_cli.ipynb #e4a1162e
 class UsageError(Exception):
     "A problem with the command line or the data that the user must fix: reported in one line, exit status 2."
 
@@ -64,7 +64,7 @@ def load_data(spec=None, progress=True):
     except (FileNotFoundError, RuntimeError, ValueError) as e:
         raise UsageError(f"--data {spec}: {str(e).splitlines()[0]}") from None
 
-# %% ../nbs/10b_cli.ipynb #04582ad3
+# %% ../nbs/10b_cli.ipynb #e7411f11
 DEFAULTS = {'lenet': dict(epochs=4, batch_size=4, lr=0.01),
             'resnet': dict(epochs=4, batch_size=128, lr=0.1)}
 
@@ -110,7 +110,7 @@ def _check(args):
         raise UsageError(f"--resume: no checkpoint at {Path(args.out) / 'checkpoint.pt'}")
     return args
 
-# %% ../nbs/10b_cli.ipynb #94cce93b
+# %% ../nbs/10b_cli.ipynb #390b1236
 def train(args):
     "Run one training job described by parsed `args`; returns the metrics dict (also written to metrics.json)."
     out = Path(args.out); out.mkdir(parents=True, exist_ok=True)
@@ -131,7 +131,7 @@ def train(args):
     if device is not None: model = model.to(device)
     if resnet:
         opt = optim.SGD(model.parameters(), lr=args.lr, momentum=0.9, nesterov=True, weight_decay=5e-4)
-        sched = optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=args.epochs * len(train_dl), pct_start=0.25)
+        sched = one_cycle(opt, args.lr, args.epochs * len(train_dl))
         loss_fn = nn.CrossEntropyLoss(label_smoothing=0.1)
     else:
         opt, sched, loss_fn = optim.SGD(model.parameters(), lr=args.lr, momentum=0.9), None, nn.CrossEntropyLoss()
