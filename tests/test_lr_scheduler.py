@@ -185,3 +185,14 @@ def test_warm_restarts_fractional_epochs():
         ts.step(e); gs.step(e)
         assert_same(ts.get_last_lr(), gs.get_last_lr())
         assert gs.T_i == ts.T_i and gs.last_epoch == ts.last_epoch
+
+@pytest.mark.parametrize('name', [n for n in CASES if not n.startswith(('LambdaLR', 'MultiplicativeLR'))] + ['Plateau'])
+def test_scheduler_state_dict_saves_without_pickle(name):
+    "Every scheduler's state_dict is plain data: tg.save/tg.load (weights_only) round-trips it."
+    _, o = opt_pair(momentum=0.9)
+    s = tgs.ReduceLROnPlateau(o) if name == 'Plateau' else CASES[name](tgs, o)
+    for _ in range(5): o.step(); s.step(1.0) if name == 'Plateau' else s.step()
+    sd = s.state_dict()
+    b = io.BytesIO(); tg.save(sd, b); b.seek(0)
+    back = tg.load(b)
+    assert back == sd and [type(v) for v in back.values()] == [type(v) for v in sd.values()]

@@ -1,6 +1,6 @@
 """tinygrad_edu.nn against torch.nn: printouts, state_dict keys, default initialisation (bit for bit after the same
 seed), forward values and gradients with copied weights, BatchNorm/Dropout modes, load_state_dict errors, hooks."""
-import math
+import contextlib, math
 from collections import OrderedDict
 
 import numpy as np
@@ -156,6 +156,12 @@ LAYERS = [
     ('ReLU6', (), {}), ('ReLU6', (True,), {}), ('Mish', (), {}), ('Hardswish', (), {}), ('LogSigmoid', (), {}),
     ('Flatten', (), {}), ('Flatten', (0, 2), {}), ('Unflatten', (1, (2, 5)), {}), ('Identity', (54,), dict(unused=1)),
     ('Embedding', (10, 3), {}), ('Embedding', (10, 3), dict(padding_idx=-1, max_norm=1.0)),
+    ('Bilinear', (2, 3, 4), {}), ('Bilinear', (2, 3, 4), dict(bias=False)), ('PReLU', (), {}), ('PReLU', (3, 0.1), {}),
+    ('Threshold', (0.1, 20.), {}), ('Softmax2d', (), {}), ('ZeroPad2d', (1,), {}), ('ZeroPad2d', ((1, 0, 2, 3),), {}),
+    ('ConstantPad1d', (2, 3.5), {}), ('ConstantPad2d', ((1, 2, 0, 1), -1.), {}), ('ReflectionPad1d', (2,), {}),
+    ('ReflectionPad2d', (1,), {}), ('ReplicationPad2d', ((1, 2, 3, 0),), {}), ('ReplicationPad1d', (1,), {}),
+    ('CircularPad2d', (1,), {}), ('CosineSimilarity', (), {}), ('PairwiseDistance', (), {}),
+    ('BatchNorm3d', (4,), {}), ('InstanceNorm2d', (3,), {}), ('InstanceNorm1d', (3,), dict(affine=True, track_running_stats=True)),
     ('CrossEntropyLoss', (), {}), ('NLLLoss', (), {}), ('MSELoss', (), {}), ('L1Loss', (), {}), ('BCELoss', (), {}),
     ('BCEWithLogitsLoss', (), {}), ('SmoothL1Loss', (), {}), ('HuberLoss', (), {}), ('KLDivLoss', (), {})]
 
@@ -340,7 +346,10 @@ def test_dropout_train_eval(cls):
     ('LayerNorm', ((4, 5),), {}, (3, 4, 5)), ('Unflatten', (1, (2, 3)), {}, (4, 6)),
     ('LeakyReLU', (0.2,), {}, (3, 4)), ('ELU', (), {}, (3, 4)), ('SiLU', (), {}, (3, 4)), ('Softplus', (2.,), {}, (3, 4)),
     ('Hardtanh', (-0.5, 0.5), {}, (3, 4)), ('ReLU6', (), {}, (3, 4)), ('Softmax', (1,), {}, (3, 4)),
-    ('LogSoftmax', (0,), {}, (3, 4)), ('Mish', (), {}, (3, 4)), ('Hardswish', (), {}, (3, 4)), ('LogSigmoid', (), {}, (3, 4))])
+    ('LogSoftmax', (0,), {}, (3, 4)), ('Mish', (), {}, (3, 4)), ('Hardswish', (), {}, (3, 4)), ('LogSigmoid', (), {}, (3, 4)),
+    ('PReLU', (3,), {}, (2, 3, 4)), ('PReLU', (), {}, (2, 3)), ('Threshold', (0.1, 20.), {}, (3, 4)), ('Softmax2d', (), {}, (2, 3, 2, 2)),
+    ('ZeroPad2d', ((1, 0, 2, 3),), {}, (1, 2, 3, 3)), ('ReflectionPad2d', (1,), {}, (1, 2, 3, 3)),
+    ('ReplicationPad1d', ((2, 1),), {}, (2, 3, 4)), ('CircularPad2d', (1,), {}, (1, 1, 3, 3))])
 def test_layer_forward_backward(name, args, kw, shape):
     seed_both(2)
     ours, theirs = getattr(tnn, name)(*args, **kw), getattr(torch.nn, name)(*args, **kw)
@@ -520,3 +529,347 @@ def test_clip_grad(norm_type):
     for p, tp in zip(ps, tps): np.testing.assert_allclose(p.grad.numpy(), tp.grad.numpy(), rtol=1e-5, atol=1e-7)
     v, tv = tnn.utils.parameters_to_vector(ps), torch.nn.utils.parameters_to_vector(tps)
     np.testing.assert_array_equal(arr(v), arr(tv))
+
+
+# ---------------------------------------------------------------- in-place random fills of strided tensors (nn.init's path)
+@pytest.mark.parametrize('fill,args', [('uniform_', (-1., 2.)), ('normal_', (1., 2.)), ('exponential_', ()), ('random_', (0, 10)),
+                                       ('bernoulli_', (0.3,))])
+@pytest.mark.parametrize('dtype', ['float32', 'float64'])
+def test_random_fill_of_strided_tensors_matches_torch(fill, args, dtype):
+    "PyTorch fills a permuted/sliced tensor in memory order (and normal_ one value at a time): the same seed, the same numbers."
+    views = [lambda e: e((5, 6, 4)).permute(1, 2, 0), lambda e: e((7, 5)).t(), lambda e: e((3, 20)).t(),
+             lambda e: e((6, 8))[:, ::2], lambda e: e((2, 17))[1], lambda e: e(())]
+    for view in views:
+        seed_both(0)
+        theirs = getattr(view(lambda s: torch.empty(s, dtype=getattr(torch, dtype))), fill)(*args)
+        ours = getattr(view(lambda s: T.empty(s, dtype=getattr(T, dtype))), fill)(*args)
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+    seed_both(0)
+    ours = tnn.init.kaiming_uniform_(T.empty(3, 5).t())
+    theirs = torch.nn.init.kaiming_uniform_(torch.empty(3, 5).t())
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+def test_bilinear_and_distances():
+    seed_both(4)
+    ours, theirs = tnn.Bilinear(3, 2, 4), torch.nn.Bilinear(3, 2, 4)
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal((5, 3)).astype(np.float32), rng.standard_normal((5, 2)).astype(np.float32)
+    y, ty = ours(T.from_numpy(a), T.from_numpy(b)), theirs(torch.from_numpy(a), torch.from_numpy(b))
+    np.testing.assert_allclose(arr(y), arr(ty), rtol=1e-5, atol=1e-6)
+    y.sum().backward(); ty.sum().backward()
+    np.testing.assert_allclose(ours.weight.grad.numpy(), theirs.weight.grad.numpy(), rtol=1e-5, atol=1e-6)
+    for name in ('CosineSimilarity', 'PairwiseDistance'):
+        o, t = getattr(tnn, name)(), getattr(torch.nn, name)()
+        np.testing.assert_allclose(arr(o(T.from_numpy(a), T.from_numpy(a * 2 - 1))), arr(t(torch.from_numpy(a), torch.from_numpy(a * 2 - 1))), rtol=1e-5)
+
+
+def test_deepcopy_pickle_get_parameter():
+    import copy, pickle
+    net = make_bn_net(tnn, TF)
+    net(T.randn(2, 3, 8, 8))
+    c = copy.deepcopy(net)
+    assert c.fc.weight is not net.fc.weight and isinstance(c.fc.weight, tnn.Parameter) and c.fc.weight.requires_grad
+    for (k, v), (_, w) in zip(net.state_dict().items(), c.state_dict().items()):
+        np.testing.assert_array_equal(v.numpy(), w.numpy(), err_msg=k)
+    p = pickle.loads(pickle.dumps(net))
+    assert repr(p) == repr(net) and list(p.state_dict()) == list(net.state_dict())
+    sd = copy.deepcopy(net.state_dict())
+    assert list(sd) == list(net.state_dict())
+    assert net.get_parameter('fc.weight') is net.fc.weight and net.get_buffer('bn.running_mean') is net.bn.running_mean
+    tnet = make_bn_net(torch.nn, torch.nn.functional)
+    for f in (lambda m: m.get_parameter('bn.running_mean'), lambda m: m.get_buffer('fc.weight'), lambda m: m.get_submodule('nope')):
+        assert error_of(lambda: f(net)) == error_of(lambda: f(tnet))
+
+
+def test_seed_002_content_loss():
+    "Seed 002 §7: a module holding a detached target and a loss, with its own `backward` method."
+    class ContentLoss(tnn.Module):
+        def __init__(self, target, weight):
+            super(ContentLoss, self).__init__()
+            self.target = target.detach() * weight
+            self.weight = weight
+            self.criterion = tnn.MSELoss()
+        def forward(self, input):
+            self.loss = self.criterion(input * self.weight, self.target)
+            self.output = input
+            return self.output
+        def backward(self, retain_graph=True):
+            self.loss.backward(retain_graph=retain_graph)
+            return self.loss
+    x = T.randn(2, 3, requires_grad=True)
+    cl = ContentLoss(T.ones(2, 3), 0.5)
+    assert repr(cl) == 'ContentLoss(\n  (criterion): MSELoss()\n)'
+    assert cl(x) is x
+    cl.backward(); cl.backward()
+    np.testing.assert_allclose(x.grad.numpy(), 2 * (2 * (x.detach().numpy() * 0.5 - 0.5) * 0.5 / 6), rtol=1e-5)
+
+
+@pytest.mark.parametrize('build', [
+    lambda nn: nn.Conv2d(3, 4, 3, groups=2), lambda nn: nn.Conv2d(4, 3, 3, groups=2), lambda nn: nn.Conv2d(2, 2, 3, padding='full'),
+    lambda nn: nn.Conv2d(2, 2, 3, stride=2, padding='same'), lambda nn: nn.Conv2d(2, 2, 3, padding_mode='wrap'),
+    lambda nn: nn.Dropout(1.5), lambda nn: nn.Dropout2d(-0.1), lambda nn: nn.GroupNorm(3, 4), lambda nn: nn.Embedding(5, 2, padding_idx=7),
+    lambda nn: nn.Linear(2, 3).train('yes'), lambda nn: nn.Linear(2, 3).to(torch.int64 if nn is torch.nn else T.int64),
+    lambda nn: nn.Sequential(nn.ReLU())[3], lambda nn: nn.ModuleList([nn.ReLU()])[-2], lambda nn: nn.Module().add_module('a.b', nn.ReLU()),
+    lambda nn: nn.Module().add_module('x', 3), lambda nn: nn.Linear(2, 3).register_parameter('weight', None) or nn.Linear(2, 3).no,
+    lambda nn: nn.init.kaiming_uniform_(torch.empty(3, 3) if nn is torch.nn else T.empty(3, 3), mode='fan_avg'),
+    lambda nn: nn.init.calculate_gain('softsign'), lambda nn: nn.init.eye_(torch.empty(2, 2, 2) if nn is torch.nn else T.empty(2, 2, 2)),
+    lambda nn: nn.BatchNorm2d(3)(torch.ones(2, 3) if nn is torch.nn else T.ones(2, 3)),
+    lambda nn: nn.BatchNorm1d(3)(torch.ones(2, 3, 4, 5) if nn is torch.nn else T.ones(2, 3, 4, 5)),
+    lambda nn: nn.Softmax2d()(torch.ones(2, 3) if nn is torch.nn else T.ones(2, 3))])
+def test_errors_match_torch(build):
+    import re
+    def norm(e):   # messages that print a Python set: its order depends on string hashing, so compare the sorted items
+        return e[0], re.sub(r"\{([^{}]*)\}", lambda m: '{' + ', '.join(sorted(m.group(1).split(', '))) + '}', e[1])
+    assert norm(error_of(lambda: build(tnn))) == norm(error_of(lambda: build(torch.nn)))
+
+
+@pytest.mark.skipif(not T.cuda.is_available(), reason='no CUDA GPU visible to CuPy: nn on the GPU not checked')
+def test_module_to_cuda():
+    ours, theirs, shape = both_models('bn_net', seed=3)
+    copy_weights(ours, theirs)
+    w = ours.fc.weight
+    ours.to('cuda')
+    assert ours.fc.weight is w and w.device.type == 'cuda' and ours.bn.running_mean.device.type == 'cuda'
+    x = np.random.default_rng(0).standard_normal(shape).astype(np.float32)
+    y = ours(T.from_numpy(x).cuda())
+    y.sum().backward()
+    ty = theirs(torch.from_numpy(x)); ty.sum().backward()
+    np.testing.assert_allclose(y.cpu().detach().numpy(), arr(ty), rtol=1e-3, atol=1e-4)
+    np.testing.assert_allclose(ours.fc.weight.grad.cpu().numpy(), theirs.fc.weight.grad.numpy(), rtol=1e-3, atol=1e-4)
+    assert ours.cpu().fc.weight.device.type == 'cpu'
+
+
+INTERP = [((1, 2, 5, 7), dict(scale_factor=2)), ((1, 2, 5, 7), dict(size=(8, 3))), ((2, 1, 6, 6), dict(scale_factor=0.5)),
+          ((1, 2, 5, 7), dict(scale_factor=1.7)), ((1, 2, 5, 7), dict(scale_factor=(1.5, 2.3), recompute_scale_factor=True)),
+          ((1, 2, 5, 7), dict(size=(9, 11), mode='nearest-exact')), ((1, 2, 5, 7), dict(scale_factor=3, mode='nearest-exact')),
+          ((1, 2, 5, 7), dict(scale_factor=2, mode='bilinear')), ((1, 2, 5, 7), dict(size=(4, 13), mode='bilinear', align_corners=True)),
+          ((1, 2, 5, 7), dict(scale_factor=1.3, mode='bilinear')), ((1, 2, 8, 6), dict(size=(3, 4), mode='bilinear')),
+          ((1, 2, 9), dict(scale_factor=2.5, mode='linear')), ((1, 2, 9), dict(size=4, mode='linear', align_corners=True)),
+          ((1, 2, 9), dict(scale_factor=2)), ((1, 2, 8, 8), dict(size=(3, 5), mode='area')), ((1, 3, 7), dict(size=3, mode='area'))]
+
+
+@pytest.mark.parametrize('shape,kw', INTERP)
+@pytest.mark.parametrize('dtype', ['float32', 'float64'])
+def test_interpolate(shape, kw, dtype):
+    x = np.random.default_rng(0).standard_normal(shape).astype(dtype)
+    xs, txs = T.from_numpy(x.copy()).requires_grad_(), torch.from_numpy(x.copy()).requires_grad_()
+    y, ty = TF.interpolate(xs, **kw), torch.nn.functional.interpolate(txs, **kw)
+    assert y.shape == ty.shape
+    np.testing.assert_allclose(arr(y), arr(ty), rtol=1e-5, atol=1e-6)
+    g = np.random.default_rng(1).standard_normal(ty.shape).astype(dtype)
+    y.backward(T.from_numpy(g)); ty.backward(torch.from_numpy(g))
+    np.testing.assert_allclose(xs.grad.numpy(), txs.grad.numpy(), rtol=1e-5, atol=1e-5)
+
+
+def test_upsample_modules():
+    for ours, theirs in [(tnn.Upsample(scale_factor=2), torch.nn.Upsample(scale_factor=2)),
+                         (tnn.Upsample(size=(3, 4), mode='bilinear'), torch.nn.Upsample(size=(3, 4), mode='bilinear')),
+                         (tnn.UpsamplingBilinear2d(scale_factor=2), torch.nn.UpsamplingBilinear2d(scale_factor=2)),
+                         (tnn.UpsamplingNearest2d(size=5), torch.nn.UpsamplingNearest2d(size=5))]:
+        assert repr(ours) == repr(theirs)
+        x = np.random.default_rng(0).standard_normal((1, 2, 3, 3)).astype(np.float32)
+        np.testing.assert_allclose(arr(ours(T.from_numpy(x))), arr(theirs(torch.from_numpy(x))), rtol=1e-5, atol=1e-6)
+    assert error_of(lambda: TF.interpolate(T.ones(1, 1, 2, 2), scale_factor=2, align_corners=True)) == \
+        error_of(lambda: torch.nn.functional.interpolate(torch.ones(1, 1, 2, 2), scale_factor=2, align_corners=True))
+
+
+def test_full_backward_hooks_match_torch():
+    def run(nn, lib, input_requires_grad):
+        lib.manual_seed(0)
+        net = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2))
+        log = []
+        net[0].register_full_backward_hook(lambda m, gi, go: log.append(('l0', [None if g is None else g.tolist() for g in gi],
+                                                                         [g.tolist() for g in go])))
+        net[2].register_full_backward_pre_hook(lambda m, go: (go[0] * 2,))
+        net[2].register_full_backward_hook(lambda m, gi, go: log.append(('l2', [g.tolist() for g in gi], [g.tolist() for g in go])))
+        net[1].register_full_backward_hook(lambda m, gi, go: (gi[0] * 0.5,))
+        x = lib.tensor([[1., -2., 3.], [0.5, 0.1, -1.]], requires_grad=input_requires_grad)
+        net(x).sum().backward()
+        return log, net[0].weight.grad.tolist(), None if x.grad is None else x.grad.tolist()
+    for rg in (True, False):
+        with pytest.warns(UserWarning, match='Full backward hook is firing') if not rg else contextlib.nullcontext():
+            ours = run(tnn, T, rg)
+        with pytest.warns(UserWarning, match='Full backward hook is firing') if not rg else contextlib.nullcontext():
+            theirs = run(torch.nn, torch, rg)
+        assert ours[0][0][0] == theirs[0][0][0] and len(ours[0]) == len(theirs[0])
+        for (n, gi, go), (tn, tgi, tgo) in zip(ours[0], theirs[0]):
+            assert n == tn and [g is None for g in gi] == [g is None for g in tgi]
+            for g, tg in zip(gi + go, tgi + tgo):
+                if g is not None: np.testing.assert_allclose(g, tg, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-5, atol=1e-6)
+        if rg: np.testing.assert_allclose(ours[2], theirs[2], rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize('cls,shape,kw', [('InstanceNorm2d', (2, 3, 4, 5), {}), ('InstanceNorm2d', (3, 4, 5), dict(affine=True)),
+                                          ('InstanceNorm1d', (4, 3, 6), dict(affine=True, track_running_stats=True)),
+                                          ('InstanceNorm2d', (2, 3, 4, 4), dict(track_running_stats=True, momentum=None)),
+                                          ('BatchNorm3d', (2, 3, 2, 3, 4), {})])
+def test_instance_norm_and_batchnorm3d(cls, shape, kw):
+    ours, theirs = getattr(tnn, cls)(3, **kw), getattr(torch.nn, cls)(3, **kw)
+    rng = np.random.default_rng(0)
+    for mode in ('train', 'train', 'eval'):
+        getattr(ours, mode)(); getattr(theirs, mode)()
+        x = (rng.standard_normal(shape) * 2 + 1).astype(np.float32)
+        xs, txs = T.from_numpy(x.copy()).requires_grad_(), torch.from_numpy(x.copy()).requires_grad_()
+        y, ty = ours(xs), theirs(txs)
+        np.testing.assert_allclose(arr(y), arr(ty), rtol=1e-4, atol=1e-5)
+        g = rng.standard_normal(shape).astype(np.float32)
+        y.backward(T.from_numpy(g)); ty.backward(torch.from_numpy(g))
+        np.testing.assert_allclose(xs.grad.numpy(), txs.grad.numpy(), rtol=1e-4, atol=1e-4)
+        for k, v in theirs.state_dict().items():
+            np.testing.assert_allclose(ours.state_dict()[k].numpy(), v.numpy(), rtol=1e-5, atol=1e-6, err_msg=k)
+
+
+RNNS = [('RNN', (4, 6), {}, (5, 3, 4)), ('RNN', (4, 6, 2), dict(nonlinearity='relu', bidirectional=True), (5, 3, 4)),
+        ('LSTM', (4, 6), {}, (5, 3, 4)), ('LSTM', (4, 5, 2), dict(batch_first=True, bidirectional=True), (3, 7, 4)),
+        ('LSTM', (4, 5), dict(bias=False), (6, 4)), ('GRU', (4, 6), {}, (5, 3, 4)),
+        ('GRU', (3, 5, 3), dict(batch_first=True), (2, 4, 3)), ('GRU', (4, 5, 1, True, False, 0.0, True), {}, (6, 4))]
+
+
+@pytest.mark.parametrize('name,args,kw,shape', RNNS)
+@pytest.mark.parametrize('given_state', [False, True])
+def test_recurrent_layers(name, args, kw, shape, given_state):
+    seed_both(0)
+    ours, theirs = getattr(tnn, name)(*args, **kw), getattr(torch.nn, name)(*args, **kw)
+    assert repr(ours) == repr(theirs)
+    assert [(k, tuple(v.shape)) for k, v in ours.named_parameters()] == [(k, tuple(v.shape)) for k, v in theirs.named_parameters()]
+    for (k, v), tv in zip(ours.named_parameters(), theirs.parameters()): np.testing.assert_array_equal(v.detach().numpy(), tv.detach().numpy(), err_msg=k)
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal(shape).astype(np.float32)
+    xs, txs = T.from_numpy(x.copy()).requires_grad_(), torch.from_numpy(x.copy()).requires_grad_()
+    extra, textra = (), ()
+    if given_state:
+        D = 2 if theirs.bidirectional else 1
+        n = () if len(shape) == 2 else (shape[0] if theirs.batch_first else shape[1],)
+        h = rng.standard_normal((theirs.num_layers * D,) + n + (theirs.hidden_size,)).astype(np.float32)
+        if name == 'LSTM': extra, textra = ((T.from_numpy(h), T.from_numpy(h * 2)),), ((torch.from_numpy(h), torch.from_numpy(h * 2)),)
+        else: extra, textra = (T.from_numpy(h),), (torch.from_numpy(h),)
+    out, hn = ours(xs, *extra)
+    tout, thn = theirs(txs, *textra)
+    np.testing.assert_allclose(arr(out), arr(tout), rtol=1e-5, atol=1e-5)
+    for a, b in zip(hn if name == 'LSTM' else (hn,), thn if name == 'LSTM' else (thn,)):
+        np.testing.assert_allclose(arr(a), arr(b), rtol=1e-5, atol=1e-5)
+    (out.sum() + (hn[1] if name == 'LSTM' else hn).sum()).backward(); (tout.sum() + (thn[1] if name == 'LSTM' else thn).sum()).backward()
+    np.testing.assert_allclose(xs.grad.numpy(), txs.grad.numpy(), rtol=1e-4, atol=1e-5)
+    for (k, v), tv in zip(ours.named_parameters(), theirs.parameters()):
+        np.testing.assert_allclose(v.grad.numpy(), tv.grad.numpy(), rtol=1e-4, atol=1e-4, err_msg=k)
+
+
+@pytest.mark.parametrize('name,kw', [('RNNCell', {}), ('RNNCell', dict(nonlinearity='relu', bias=False)), ('LSTMCell', {}), ('GRUCell', {})])
+@pytest.mark.parametrize('batched', [True, False])
+def test_recurrent_cells(name, kw, batched):
+    seed_both(1)
+    ours, theirs = getattr(tnn, name)(3, 4, **kw), getattr(torch.nn, name)(3, 4, **kw)
+    assert repr(ours) == repr(theirs)
+    x = np.random.default_rng(0).standard_normal((2, 3) if batched else (3,)).astype(np.float32)
+    xs, txs = T.from_numpy(x.copy()).requires_grad_(), torch.from_numpy(x.copy()).requires_grad_()
+    y, ty = ours(xs), theirs(txs)
+    y, ty = (y[0] * 2 + y[1], ty[0] * 2 + ty[1]) if name == 'LSTMCell' else (y, ty)
+    np.testing.assert_allclose(arr(y), arr(ty), rtol=1e-5, atol=1e-6)
+    y.sum().backward(); ty.sum().backward()
+    np.testing.assert_allclose(xs.grad.numpy(), txs.grad.numpy(), rtol=1e-5, atol=1e-6)
+    for (k, v), tv in zip(ours.named_parameters(), theirs.parameters()):
+        np.testing.assert_allclose(v.grad.numpy(), tv.grad.numpy(), rtol=1e-5, atol=1e-6, err_msg=k)
+
+
+def test_rnn_dropout_between_layers_and_errors():
+    seed_both(0)
+    ours, theirs = tnn.LSTM(3, 4, num_layers=3, dropout=0.5), torch.nn.LSTM(3, 4, num_layers=3, dropout=0.5)
+    x = np.random.default_rng(0).standard_normal((5, 2, 3)).astype(np.float32)
+    seed_both(9)
+    np.testing.assert_allclose(arr(ours(T.from_numpy(x))[0]), arr(theirs(torch.from_numpy(x))[0]), rtol=1e-5, atol=1e-6)
+    ours.eval(); theirs.eval()
+    np.testing.assert_allclose(arr(ours(T.from_numpy(x))[0]), arr(theirs(torch.from_numpy(x))[0]), rtol=1e-5, atol=1e-6)
+    for f in (lambda nn, lib: nn.GRU(3, 4)(lib.ones(2, 2, 5)), lambda nn, lib: nn.GRU(3, 4)(lib.ones(2, 2, 3), lib.zeros(2, 2, 4)),
+              lambda nn, lib: nn.RNN(3, 4, nonlinearity='sigmoid'), lambda nn, lib: nn.LSTM(3, 0)):
+        assert error_of(lambda: f(tnn, T)) == error_of(lambda: f(torch.nn, torch))
+
+
+@pytest.mark.parametrize('kw', [{}, dict(is_causal=True), dict(scale=0.3), dict(mask='bool'), dict(mask='float')])
+def test_scaled_dot_product_attention(kw):
+    rng = np.random.default_rng(0)
+    q, k, v = (rng.standard_normal(s).astype(np.float32) for s in [(2, 3, 4, 8), (2, 3, 6, 8), (2, 3, 6, 5)])
+    kw = dict(kw)
+    m = kw.pop('mask', None)
+    mask = None if m is None else (rng.uniform(size=(4, 6)) > 0.3) if m == 'bool' else rng.standard_normal((4, 6)).astype(np.float32)
+    if m == 'bool': mask[:, 0] = True
+    ours = [T.from_numpy(a.copy()).requires_grad_() for a in (q, k, v)]
+    theirs = [torch.from_numpy(a.copy()).requires_grad_() for a in (q, k, v)]
+    y = TF.scaled_dot_product_attention(*ours, attn_mask=None if mask is None else T.from_numpy(mask), **kw)
+    ty = torch.nn.functional.scaled_dot_product_attention(*theirs, attn_mask=None if mask is None else torch.from_numpy(mask), **kw)
+    np.testing.assert_allclose(arr(y), arr(ty), rtol=1e-5, atol=1e-5)
+    y.sum().backward(); ty.sum().backward()
+    for a, b in zip(ours, theirs): np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize('kw,call', [({}, {}), (dict(batch_first=True), dict(need_weights=False)),
+                                     (dict(batch_first=True), dict(key_padding_mask='kpm', average_attn_weights=False)),
+                                     ({}, dict(attn_mask='causal', is_causal=True)), (dict(bias=False), dict(attn_mask='float')),
+                                     ({}, dict(cross=True)), ({}, dict(unbatched=True))])
+def test_multihead_attention(kw, call):
+    seed_both(0)
+    ours, theirs = tnn.MultiheadAttention(8, 2, **kw), torch.nn.MultiheadAttention(8, 2, **kw)
+    assert repr(ours) == repr(theirs) and list(ours.state_dict()) == list(theirs.state_dict())
+    for k, v in theirs.state_dict().items(): np.testing.assert_array_equal(ours.state_dict()[k].numpy(), v.numpy(), err_msg=k)
+    call, rng = dict(call), np.random.default_rng(0)
+    cross, unbatched = call.pop('cross', False), call.pop('unbatched', False)
+    shape = (5, 8) if unbatched else (3, 5, 8) if kw.get('batch_first') else (5, 3, 8)
+    q = rng.standard_normal(shape).astype(np.float32)
+    kv = rng.standard_normal((7, 3, 8)).astype(np.float32) if cross else q
+    extra = {}
+    if call.get('key_padding_mask') == 'kpm':
+        kpm = np.zeros((3, 5), bool); kpm[:, -2:] = True; kpm[1, -3] = True
+        extra = dict(key_padding_mask=kpm)
+    if call.get('attn_mask') == 'causal': extra = dict(attn_mask=~np.tril(np.ones((5, 5), bool)))
+    if call.get('attn_mask') == 'float': extra = dict(attn_mask=rng.standard_normal((5, 5)).astype(np.float32))
+    call.update({k: T.from_numpy(v) for k, v in extra.items()})
+    tcall = dict(call, **{k: torch.from_numpy(v) for k, v in extra.items()})
+    xs, txs = T.from_numpy(q.copy()).requires_grad_(), torch.from_numpy(q.copy()).requires_grad_()
+    kvs, tkvs = (T.from_numpy(kv), torch.from_numpy(kv)) if cross else (xs, txs)
+    (y, w), (ty, tw) = ours(xs, kvs, kvs, **call), theirs(txs, tkvs, tkvs, **tcall)
+    np.testing.assert_allclose(arr(y), arr(ty), rtol=1e-5, atol=1e-5)
+    assert (w is None) == (tw is None)
+    if w is not None: np.testing.assert_allclose(arr(w), arr(tw), rtol=1e-5, atol=1e-6)
+    y.sum().backward(); ty.sum().backward()
+    np.testing.assert_allclose(xs.grad.numpy(), txs.grad.numpy(), rtol=1e-4, atol=1e-5)
+    for (k, v), tv in zip(ours.named_parameters(), theirs.parameters()):
+        np.testing.assert_allclose(v.grad.numpy(), tv.grad.numpy(), rtol=1e-4, atol=1e-4, err_msg=k)
+
+
+@pytest.mark.parametrize('kw', [dict(dropout=0.0), dict(dropout=0.0, norm_first=True, activation='gelu', batch_first=True),
+                                dict(dropout=0.0, bias=False)])
+@pytest.mark.parametrize('mask', [None, 'causal', 'kpm'])
+def test_transformer_encoder(kw, mask):
+    seed_both(0)
+    ours = tnn.TransformerEncoder(tnn.TransformerEncoderLayer(8, 2, dim_feedforward=16, **kw), 2, norm=tnn.LayerNorm(8))
+    theirs = torch.nn.TransformerEncoder(torch.nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, **kw), 2,
+                                         norm=torch.nn.LayerNorm(8), enable_nested_tensor=False)
+    assert repr(ours) == repr(theirs) and list(ours.state_dict()) == list(theirs.state_dict())
+    for k, v in theirs.state_dict().items(): np.testing.assert_array_equal(ours.state_dict()[k].numpy(), v.numpy(), err_msg=k)
+    shape = (3, 5, 8) if kw.get('batch_first') else (5, 3, 8)
+    x = np.random.default_rng(0).standard_normal(shape).astype(np.float32)
+    call, tcall = {}, {}
+    if mask == 'causal':
+        call, tcall = dict(mask=tnn.attention.generate_square_subsequent_mask(5)), dict(mask=torch.nn.Transformer.generate_square_subsequent_mask(5))
+    if mask == 'kpm':
+        kpm = np.zeros((3, 5), bool); kpm[0, -2:] = True
+        call, tcall = dict(src_key_padding_mask=T.from_numpy(kpm)), dict(src_key_padding_mask=torch.from_numpy(kpm))
+    xs, txs = T.from_numpy(x.copy()).requires_grad_(), torch.from_numpy(x.copy()).requires_grad_()
+    y, ty = ours(xs, **call), theirs(txs, **tcall)
+    np.testing.assert_allclose(arr(y), arr(ty), rtol=1e-4, atol=1e-5)
+    y.sum().backward(); ty.sum().backward()
+    np.testing.assert_allclose(xs.grad.numpy(), txs.grad.numpy(), rtol=1e-3, atol=1e-4)
+    for (k, v), tv in zip(ours.named_parameters(), theirs.parameters()):
+        np.testing.assert_allclose(v.grad.numpy(), tv.grad.numpy(), rtol=1e-3, atol=1e-4, err_msg=k)
+    ours.eval(); theirs.eval()
+    with torch.no_grad(): ty = theirs(txs, **tcall)
+    np.testing.assert_allclose(arr(ours(xs, **call)), arr(ty), rtol=1e-4, atol=1e-5)
+
+
+def test_str_of_parameter_matches_torch():
+    "print(layer.bias) shows 'Parameter containing:' in torch: str goes through the subclass's repr."
+    import torch
+    import tinygrad_edu as tg
+    assert str(tg.nn.Parameter(tg.ones(2))) == str(torch.nn.Parameter(torch.ones(2)))
+    assert str(tg.ones(2, requires_grad=True)) == str(torch.ones(2, requires_grad=True))

@@ -294,3 +294,54 @@ def test_adagrad_state_created_at_init_and_state_dict():
     assert list(gsd['state']) == list(tsd['state']) == [0, 1]
     for i in tsd['state']:
         for k, v in tsd['state'][i].items(): np.testing.assert_array_equal(gsd['state'][i][k].array, v.numpy())
+
+def _hook_script(m):
+    O = m.optim
+    p = m.tensor([1., 2.], requires_grad=True)
+    opt = O.SGD([p], lr=0.1, momentum=0.9)
+    log = []
+    def pre(o, args, kwargs):
+        log.append(('pre', o is opt, len(args), sorted(kwargs)))
+        return (args, kwargs)
+    h1 = opt.register_step_pre_hook(pre)
+    opt.register_step_post_hook(lambda o, a, k: log.append(('post', len(a))))
+    import importlib
+    M = importlib.import_module(m.__name__ + '.optim.optimizer')
+    g1 = M.register_optimizer_step_pre_hook(lambda o, a, k: log.append('gpre'))
+    g2 = M.register_optimizer_step_post_hook(lambda o, a, k: log.append('gpost'))
+    opt.register_state_dict_pre_hook(lambda o: log.append('sd_pre'))
+    opt.register_state_dict_pre_hook(lambda o: log.append('sd_pre_first'), prepend=True)
+    opt.register_state_dict_post_hook(lambda o, sd: {**sd, 'extra': 1})
+    opt.register_load_state_dict_pre_hook(lambda o, sd: log.append(('ld_pre', sorted(sd))))
+    opt.register_load_state_dict_post_hook(lambda o: log.append('ld_post'))
+    try:
+        p.grad = m.tensor([1., 1.])
+        opt.step()
+        opt.step(closure=None)
+        h1.remove(); g1.remove()
+        opt.step()
+        sd = opt.state_dict()
+        opt.load_state_dict(sd)
+    finally:
+        g1.remove(); g2.remove()
+    log.append(sd['extra'])
+    log.append([round(v, 6) for v in p.tolist()])
+    return log
+
+def test_hooks_like_torch():
+    "The same script on both libraries records the same calls."
+    assert _hook_script(tg) == _hook_script(torch)
+
+def test_hooks_run_once_for_subclass_calling_super():
+    calls = []
+    class MySGD(tgo.SGD):
+        def step(self, closure=None):
+            calls.append('mine')
+            return super().step(closure)
+    p = tg.tensor([1.], requires_grad=True); p.grad = tg.tensor([1.])
+    opt = MySGD([p], lr=0.1)
+    opt.register_step_pre_hook(lambda o, a, k: calls.append('pre'))
+    opt.step()
+    assert calls == ['pre', 'mine'] and abs(p.item() - 0.9) < 1e-7
+    import copy
+    assert copy.deepcopy(opt).step() is None and calls == ['pre', 'mine', 'mine']   # copies drop hooks, as torch's

@@ -157,12 +157,30 @@ def test_corrupt_members(tmp_path):
         d['tinygrad_edu/tensors/0.npy'] = buf.getvalue()
     b = rewrite(tmp_path / 'objnpy.pt', objnpy)
     with pytest.raises(RuntimeError, match="objnpy.pt.*not a plain .npy"): load(b)
-    def shape(d):
-        buf = io.BytesIO(); np.save(buf, np.ones(4, np.float32)); d['tinygrad_edu/tensors/0.npy'] = buf.getvalue()
-    b = rewrite(tmp_path / 'shape.pt', shape)
-    with pytest.raises(RuntimeError, match="shape.pt.*should be float32"): load(b)
+    def npy(a):
+        def put(d):
+            buf = io.BytesIO(); np.save(buf, a); d['tinygrad_edu/tensors/0.npy'] = buf.getvalue()
+        return put
+    b = rewrite(tmp_path / 'dtype.pt', npy(np.ones(3, np.float64)))
+    with pytest.raises(RuntimeError, match="dtype.pt.*should be float32"): load(b)
+    b = rewrite(tmp_path / 'short.pt', npy(np.ones(2, np.float32)))     # the tensor's 3 values don't fit in 2
+    with pytest.raises(RuntimeError, match="short.pt.*outside its storage"): load(b)
+    def bad_view(d):
+        d['tinygrad_edu/data.json'] = (b'{"type": "tensor", "id": 0, "storage": 0, "offset": 2, "stride": [1000000], '
+                                       b'"shape": [2], "dtype": "float32"}')
+    b = rewrite(tmp_path / 'view.pt', bad_view)                          # would read far outside the array
+    with pytest.raises(RuntimeError, match="view.pt.*outside its storage"): load(b)
+    def neg_view(d):
+        d['tinygrad_edu/data.json'] = b'{"type": "tensor", "id": 0, "storage": 0, "offset": 0, "stride": [-1], "shape": [2], "dtype": "float32"}'
+    b = rewrite(tmp_path / 'neg.pt', neg_view)
+    with pytest.raises(RuntimeError, match="neg.pt.*outside its storage"): load(b)
     b = rewrite(tmp_path / 'node.pt', lambda d: d.update({'tinygrad_edu/data.json': b'{"type": "os.system", "cmd": "rm"}'}))
     with pytest.raises(RuntimeError, match="node.pt.*unknown node type"): load(b)
+    for i, bad in enumerate([b'{"type": "list", "items": 5}', b'{"type": "tensor"}', b'{"type": "dict", "keys": [1], "values": []}',
+                             b'{"type": "tensor", "id": "x", "dtype": "float32", "shape": [3]}', b'[' * 100000 + b']' * 100000,
+                             b'{"type": "Size", "items": [[1]]}', b'{"type": "dtype", "name": "object"}']):
+        b = rewrite(tmp_path / f'malformed{i}.pt', lambda d: d.update({'tinygrad_edu/data.json': bad}))
+        with pytest.raises(RuntimeError, match=f"malformed{i}.pt"): load(b)
 
 class Box:
     def __init__(self): self.w, self.items = tg.ones(2, 2), [1, 'a']
@@ -198,3 +216,53 @@ def test_missing_parent_dir_and_permissions(tmp_path):
     mode = os.stat(tmp_path / 'x.pt').st_mode & 0o777
     umask = os.umask(0o022); os.umask(umask)
     assert mode == 0o666 & ~umask
+
+class _Stream:
+    "A write-only / read-only stream without seek (a pipe, a socket)."
+    def __init__(self, data=b''): self.buf, self.data = io.BytesIO(), data
+    def write(self, b): return self.buf.write(b)
+    def flush(self): pass
+    def read(self, n=-1):
+        out, self.data = (self.data, b'') if n < 0 else (self.data[:n], self.data[n:])
+        return out
+
+def test_unseekable_streams():
+    obj = {'w': tg.randn(5, 5), 'n': [1, 2]}
+    w = _Stream(); save(obj, w)
+    u = load(_Stream(w.buf.getvalue()))
+    assert np.array_equal(u['w'].array, obj['w'].array) and u['n'] == [1, 2]
+
+def test_views_keep_sharing_memory_like_torch():
+    x = tg.randn(3, 4)
+    objs = [x, x[0], x.t(), x[:, 1], x[1:, ::2], x.reshape(2, 6)]
+    u = roundtrip(objs)
+    for a, b in zip(u, objs): np.testing.assert_array_equal(a.array, b.array)
+    assert u[0]._base is None and all(v._base is u[0] for v in u[1:])
+    assert all(np.shares_memory(v.array, u[0].array) for v in u[1:])
+    u[0].add_(100)                                   # writes through the base are seen by every view
+    np.testing.assert_array_equal(u[1].array, objs[1].array + 100)
+    assert u[3]._version == u[0]._version == 1       # and they share the version counter
+    b = io.BytesIO(); save(objs, b)
+    with zipfile.ZipFile(b) as z: assert [n for n in z.namelist() if n.endswith('.npy')] == ['tinygrad_edu/tensors/0.npy']
+    torch = pytest.importorskip('torch')
+    tx = torch.arange(12.).reshape(3, 4)               # torch keeps the sharing too
+    tb = io.BytesIO(); torch.save([tx, tx[0]], tb); tb.seek(0); ty = torch.load(tb)
+    assert ty[1].data_ptr() == ty[0].data_ptr()
+
+def test_view_saved_without_its_base():
+    x = tg.arange(10.)
+    v = x[2:5]
+    u = roundtrip([v, v])
+    assert u[0] is u[1] and u[0].tolist() == [2., 3., 4.] and u[0]._base is not None and u[0]._base.shape == (10,)
+    w = roundtrip(v.clone())                             # clone() to save just the view's values
+    assert w.tolist() == [2., 3., 4.] and w._base is None
+    e = roundtrip(tg.ones(3, 1).expand(3, 4))            # an expanded view: zero strides, read-only like the original
+    assert e.shape == (3, 4) and e.tolist() == [[1.] * 4] * 3
+
+def test_view_requires_grad_and_parameter_alias():
+    x = tg.randn(4, 3, requires_grad=True)
+    with tg.no_grad(): v = x[0]
+    u = roundtrip({'x': x, 'v': v})
+    assert u['x'].requires_grad and u['v']._base is u['x']
+    (u['x'] * 2).sum().backward()
+    assert u['x'].grad.tolist() == [[2.] * 3] * 4

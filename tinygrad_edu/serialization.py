@@ -7,20 +7,37 @@ __all__ = ['FORMAT', 'PREFIX', 'save', 'load']
 
 # %% ../nbs/11_serialization.ipynb #eed129ee
 import io, json, math, os, pickle, tempfile, zipfile, importlib
-from collections import OrderedDict
+from collections import OrderedDict, Counter
 import numpy as np
 from .tensor import Tensor, Size, dtype as _dtype, _ALL_DTYPES
-from .backend import device, as_device, cuda_is_available
+from .backend import device, as_device, cuda_is_available, xp_of
 
 # %% ../nbs/11_serialization.ipynb #1e0e50e6
 FORMAT = 'tinygrad_edu-save 1'
 PREFIX = 'tinygrad_edu/'
 _NP_DTYPES = {d.name: d for d in _ALL_DTYPES}     # the dtypes a file may hold
 
+def _ptr(a):
+    "Address of an array's first element (NumPy or CuPy)."
+    return a.__array_interface__['data'][0] if isinstance(a, np.ndarray) else a.data.ptr
+
+def _c_strides(shape):
+    "Strides, in elements, of a C-contiguous array of `shape`."
+    st, acc = [], 1
+    for n in reversed(shape): st.append(acc); acc *= n
+    return st[::-1]
+
+def _span(offset, shape, stride):
+    "First and last element index a strided view touches (None for an empty view)."
+    if 0 in shape: return None
+    lo = offset + sum(min(0, s * (n - 1)) for n, s in zip(shape, stride))
+    hi = offset + sum(max(0, s * (n - 1)) for n, s in zip(shape, stride))
+    return lo, hi
+
 class _Encoder:
     "Turns an object into a JSON-able tree, collecting tensor arrays and (only if needed) pickles."
     def __init__(self):
-        self.arrays, self.pickles, self._memo = [], [], {}
+        self.arrays, self.pickles, self._memo, self._nodes, self._keep = [], [], {}, {}, []
 
     def array_id(self, a, key):
         "Index of the array `a` (NumPy or CuPy) in `self.arrays`; `key` (an object's id) avoids saving it twice."
@@ -31,11 +48,29 @@ class _Encoder:
         if key is not None: self._memo[key] = len(self.arrays) - 1
         return len(self.arrays) - 1
 
+    def storage_of(self, t):
+        "(array index, element offset, element strides) of `t`: a view of a C-contiguous base is stored as its base."
+        a, base = t.array, t._base
+        if base is not None:
+            b, isz = base.array, a.itemsize
+            off = _ptr(a) - _ptr(b)
+            if (type(a) is type(b) and a.dtype == b.dtype and b.flags.c_contiguous and off % isz == 0
+                    and all(st % isz == 0 for st in a.strides)):
+                off, stride = off // isz, [st // isz for st in a.strides]
+                span = _span(off, a.shape, stride)
+                if span is None or (span[0] >= 0 and span[1] < b.size):
+                    return self.array_id(b, id(base)), off, stride
+        return self.array_id(a, id(t)), 0, _c_strides(a.shape)
+
     def tensor(self, t):
+        "The node of tensor `t` (the same node if `t` was met before)."
+        if id(t) in self._nodes: return self._nodes[id(t)]
+        sid, offset, stride = self.storage_of(t)
+        node = dict(type='tensor', id=len(self._nodes), storage=sid, offset=offset, stride=stride, dtype=t.dtype.name,
+                    shape=list(t.shape), requires_grad=bool(t.requires_grad), device=str(t.device))
         cls = type(t)
-        node = dict(type='tensor', id=self.array_id(t.array, id(t)), dtype=t.dtype.name, shape=list(t.shape),
-                    requires_grad=bool(t.requires_grad), device=str(t.device))
         if cls is not Tensor: node['class'] = f"{cls.__module__}:{cls.__qualname__}"
+        self._nodes[id(t)] = node; self._keep.append(t)      # keep `t` alive so its id stays unique
         return node
 
     def encode(self, o):
@@ -47,7 +82,7 @@ class _Encoder:
         if isinstance(o, (list, tuple, set, frozenset)) and type(o) in (list, tuple, set, frozenset):
             items = sorted(o, key=repr) if isinstance(o, (set, frozenset)) else o
             return dict(type=type(o).__name__, items=[self.encode(v) for v in items])
-        if type(o) in (dict, OrderedDict):
+        if type(o) in (dict, OrderedDict, Counter):
             keys = list(o)
             for k in keys:
                 if not (k is None or isinstance(k, (bool, int, float, str))):
@@ -75,34 +110,30 @@ class _Encoder:
         return dict(type='pickle', id=len(self.pickles) - 1, cls=f"{type(o).__module__}.{type(o).__qualname__}")
 
 # %% ../nbs/11_serialization.ipynb #a91e1a04
-def _zip_bytes(obj):
-    "The whole file's bytes for `obj` (a zip with the format tag, data.json, tensors/*.npy, pickles/*.pkl)."
-    enc = _Encoder()
-    tree = enc.encode(obj)
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, 'w', zipfile.ZIP_STORED) as z:
+def _write_zip(f, enc, tree):
+    "Write the checkpoint zip (format tag, data.json, tensors/*.npy, pickles/*.pkl) to the binary file `f`."
+    with zipfile.ZipFile(f, 'w', zipfile.ZIP_STORED) as z:
         z.writestr(PREFIX + 'format', FORMAT)
         z.writestr(PREFIX + 'data.json', json.dumps(tree, allow_nan=False))
-        for i, a in enumerate(enc.arrays):
-            b = io.BytesIO(); np.save(b, a, allow_pickle=False)
-            z.writestr(f"{PREFIX}tensors/{i}.npy", b.getvalue())
+        for i, a in enumerate(enc.arrays):        # streamed: no extra copy of the array in memory
+            with z.open(f"{PREFIX}tensors/{i}.npy", 'w', force_zip64=a.nbytes > 2 ** 30) as out:
+                np.lib.format.write_array(out, a, allow_pickle=False)
         for i, p in enumerate(enc.pickles): z.writestr(f"{PREFIX}pickles/{i}.pkl", p)
-    return buf.getvalue()
 
 def _umask():
     m = os.umask(0o022); os.umask(m)
     return m
 _UMASK = _umask()    # read once: changing the umask briefly is not thread-safe
 
-def _atomic_write(path, data):
-    "Write `data` to `path` through a temporary file in the same folder, fsync, then `os.replace`."
+def _atomic_write(path, write):
+    "Call `write(f)` on a temporary file in `path`'s folder, fsync it, then `os.replace` it onto `path`."
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder): raise RuntimeError(f"Parent directory {folder} does not exist.")
     fd, tmp = tempfile.mkstemp(dir=folder, prefix='.' + os.path.basename(path) + '.', suffix='.tmp')
     try:
         with os.fdopen(fd, 'wb') as f:
-            f.write(data); f.flush(); os.fsync(f.fileno())
+            write(f); f.flush(); os.fsync(f.fileno())
         os.chmod(tmp, 0o666 & ~_UMASK)               # mkstemp makes 0600 files; give the usual permissions
         os.replace(tmp, path)
     except BaseException:
@@ -116,16 +147,17 @@ def _atomic_write(path, data):
 
 def save(obj, f, pickle_module=None, pickle_protocol=None, _use_new_zipfile_serialization=True, _disable_byteorder_record=False):
     "Save `obj` (tensors, state dicts, nested containers...) to the path or binary file `f`."
-    data = _zip_bytes(obj)
-    if isinstance(f, (str, os.PathLike)): _atomic_write(f, data)
-    else: f.write(data)
+    enc = _Encoder()
+    tree = enc.encode(obj)                           # fails here, before any file is touched, if obj can't be saved
+    if isinstance(f, (str, os.PathLike)): _atomic_write(f, lambda out: _write_zip(out, enc, tree))
+    else: _write_zip(f, enc, tree)
 
 # %% ../nbs/11_serialization.ipynb #6f7b1271
 class _Decoder:
     "Rebuilds objects from a checkpoint zip `z` (named `name` in error messages)."
     def __init__(self, z, name, map_location, weights_only):
         self.z, self.name, self.map_location, self.weights_only = z, name, map_location, weights_only
-        self._arrays, self._tensors = {}, {}
+        self._arrays, self._tensors, self._storages, self._roots, self._full = {}, {}, {}, {}, {}
 
     def fail(self, msg): raise RuntimeError(f"{self.name}: {msg}")
 
@@ -136,8 +168,12 @@ class _Decoder:
 
     def array(self, i):
         if i not in self._arrays:
-            try: a = np.load(io.BytesIO(self.read(f"tensors/{int(i)}.npy")), allow_pickle=False)
+            member = f"{PREFIX}tensors/{int(i)}.npy"
+            try:
+                with self.z.open(member) as fa: a = np.lib.format.read_array(fa, allow_pickle=False)
+            except KeyError: self.fail(f"corrupt checkpoint: member '{member}' is missing")
             except ValueError as e: self.fail(f"corrupt checkpoint: tensors/{i}.npy is not a plain .npy array ({e})")
+            except (zipfile.BadZipFile, EOFError, OSError) as e: self.fail(f"corrupt checkpoint: can't read '{member}' ({e})")
             if a.dtype.name not in _NP_DTYPES: self.fail(f"tensors/{i}.npy has unsupported dtype {a.dtype}")
             self._arrays[i] = a
         return self._arrays[i]
@@ -152,19 +188,60 @@ class _Decoder:
                                "map_location=torch.device('cpu') to map your storages to the CPU.")
         return dev
 
+    def storage(self, sid, dev):
+        "The array of storage `sid` on device `dev` (moved there once, so views keep sharing it)."
+        key = (int(sid), str(dev))
+        if key not in self._storages:
+            a = self.array(int(sid))
+            self._storages[key] = a if dev.type == 'cpu' else xp_of(dev).asarray(a)
+        return self._storages[key]
+
+    def root(self, sid, dev):
+        "The tensor that owns storage `sid`'s memory: the saved tensor covering all of it, or a hidden one."
+        key = (int(sid), str(dev))
+        if key not in self._roots:
+            S = self.storage(sid, dev)
+            for n in self._full.get(int(sid), []):          # a saved tensor covering the whole storage registers itself
+                if list(n['shape']) == list(S.shape) and self.target_device(n.get('device', 'cpu')) == dev:
+                    self.tensor(n); break
+            if key not in self._roots: self._roots[key] = Tensor._wrap(self.storage(sid, dev))
+        return self._roots[key]
+
     def tensor(self, node):
-        i = node['id']
-        if i in self._tensors: return self._tensors[i]
-        a = self.array(i)
-        if a.dtype.name != node['dtype'] or list(a.shape) != list(node['shape']):
-            self.fail(f"corrupt checkpoint: tensor {i} should be {node['dtype']} {node['shape']} but its file holds {a.dtype} {list(a.shape)}")
-        cls = _tensor_class(node.get('class'))
-        t = cls._wrap(a)
+        tid = node['id']
+        if tid in self._tensors: return self._tensors[tid]
         dev = self.target_device(node.get('device', 'cpu'))
-        if dev.type != 'cpu': t = cls._wrap(t.to(dev).array)
-        t._requires_grad = bool(node.get('requires_grad', False)) and a.dtype.kind in 'fc'
-        self._tensors[i] = t
+        sid = int(node['storage'])
+        S = self.storage(sid, dev)
+        shape, stride, off = [int(n) for n in node['shape']], [int(s) for s in node['stride']], int(node['offset'])
+        if S.dtype.name != node['dtype'] or len(stride) != len(shape):
+            self.fail(f"corrupt checkpoint: tensor {tid} should be {node['dtype']} with {len(shape)} strides but its storage holds {S.dtype}")
+        full = off == 0 and tuple(shape) == S.shape and stride == _c_strides(shape)
+        cls = _tensor_class(node.get('class'))
+        if full and (sid, str(dev)) not in self._roots:
+            t = self._roots[(sid, str(dev))] = cls._wrap(S)
+        else:
+            span = _span(off, shape, stride)
+            if span is not None and not (span[0] >= 0 and span[1] < S.size) or off < 0 or off > S.size:
+                self.fail(f"corrupt checkpoint: tensor {tid}'s offset and strides reach outside its storage")
+            xp = np if isinstance(S, np.ndarray) else xp_of(dev)
+            a = xp.lib.stride_tricks.as_strided(S.reshape(-1)[off:], shape, [st * S.itemsize for st in stride])
+            if isinstance(a, np.ndarray) and any(st == 0 and n > 1 for st, n in zip(stride, shape)): a.flags.writeable = False
+            t = cls._wrap(a)
+            t._base = self.root(sid, dev)       # an alias of the base (shares its memory and version counter)
+        t._requires_grad = bool(node.get('requires_grad', False)) and S.dtype.kind in 'fc'
+        self._tensors[tid] = t
         return t
+
+    def scan(self, n):
+        "Note the tensors at offset 0 of each storage: one covering all of it becomes the base of the others."
+        if isinstance(n, list):
+            for v in n: self.scan(v)
+        elif isinstance(n, dict):
+            if n.get('type') == 'tensor':
+                if n.get('offset') == 0: self._full.setdefault(n.get('storage'), []).append(n)
+            else:
+                for v in n.values(): self.scan(v)
 
     def decode(self, n):
         if n is None or isinstance(n, (bool, int, float, str)): return n
@@ -173,12 +250,14 @@ class _Decoder:
         if k == 'tensor': return self.tensor(n)
         if k in ('list', 'tuple', 'set', 'frozenset'):
             return {'list': list, 'tuple': tuple, 'set': set, 'frozenset': frozenset}[k](self.decode(v) for v in n['items'])
-        if k in ('dict', 'OrderedDict'):
-            d = (dict if k == 'dict' else OrderedDict)(zip((self.decode(x) for x in n['keys']), (self.decode(v) for v in n['values'])))
+        if k in ('dict', 'OrderedDict', 'Counter'):
+            if len(n['keys']) != len(n['values']): self.fail("corrupt checkpoint: a dict with more keys than values")
+            pairs = zip((self.decode(x) for x in n['keys']), (self.decode(v) for v in n['values']))
+            d = OrderedDict(pairs) if k == 'OrderedDict' else Counter(dict(pairs)) if k == 'Counter' else dict(pairs)
             if 'metadata' in n: d._metadata = self.decode(n['metadata'])
             return d
         if k == 'float': return float(n['value'])
-        if k == 'Size': return Size(n['items'])
+        if k == 'Size': return Size(int(i) for i in n['items'])
         if k == 'dtype':
             if n['name'] not in _NP_DTYPES: self.fail(f"unknown dtype {n['name']!r}")
             return _NP_DTYPES[n['name']]
@@ -219,21 +298,37 @@ def _describe(f):
 def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=None, **pickle_load_args):
     "Load an object saved by `save` from the path or binary file `f`; `map_location` moves its tensors."
     name = _describe(f)
-    try: data = open(f, 'rb').read() if isinstance(f, (str, os.PathLike)) else f.read()
-    except FileNotFoundError: raise FileNotFoundError(f"[Errno 2] No such file or directory: {name}") from None
-    try: z = zipfile.ZipFile(io.BytesIO(data))
+    if isinstance(f, (str, os.PathLike)):
+        try: src = open(f, 'rb')
+        except FileNotFoundError: raise FileNotFoundError(f"[Errno 2] No such file or directory: {name}") from None
+        with src: return _load(src, name, map_location, weights_only)
+    if not (hasattr(f, 'seekable') and f.seekable()): f = io.BytesIO(f.read())   # zip needs to seek
+    return _load(f, name, map_location, weights_only)
+
+def _open_zip(src, name):
+    "The checkpoint zip in the binary file `src`, or a RuntimeError naming the file and what it seems to be."
+    try: return zipfile.ZipFile(src)
     except zipfile.BadZipFile:
-        what = "a pickle file" if data[:1] == b'\x80' else "truncated, or not a file written by tinygrad_edu.save"
+        src.seek(0)
+        what = "a pickle file" if src.read(1) == b'\x80' else "truncated, or not a file written by tinygrad_edu.save"
         raise RuntimeError(f"{name}: failed reading zip archive: failed finding central directory ({what})") from None
-    names = z.namelist()
-    if PREFIX + 'format' not in names:
-        if any(n.endswith('/data.pkl') for n in names):
-            raise RuntimeError(f"{name}: this is a torch.save checkpoint (pickle-based); tinygrad_edu.load reads only files "
-                               "written by tinygrad_edu.save. Convert it in PyTorch: save each tensor with .numpy().")
-        raise RuntimeError(f"{name}: not a tinygrad_edu checkpoint (a zip file without '{PREFIX}format')")
-    dec = _Decoder(z, name, map_location, weights_only is not False)
-    fmt = dec.read('format').decode('utf-8', 'replace')
-    if fmt != FORMAT: dec.fail(f"unsupported checkpoint format {fmt!r} (this version reads {FORMAT!r})")
-    try: tree = json.loads(dec.read('data.json'))
-    except (ValueError, UnicodeDecodeError) as e: dec.fail(f"corrupt checkpoint: data.json is not valid JSON ({e})")
-    return dec.decode(tree)
+
+def _load(src, name, map_location, weights_only):
+    with _open_zip(src, name) as z:
+        names = z.namelist()
+        if PREFIX + 'format' not in names:
+            if any(n.endswith('/data.pkl') for n in names):
+                raise RuntimeError(f"{name}: this is a torch.save checkpoint (pickle-based); tinygrad_edu.load reads only "
+                                   "files written by tinygrad_edu.save. Convert it in PyTorch: save each tensor with .numpy().")
+            raise RuntimeError(f"{name}: not a tinygrad_edu checkpoint (a zip file without '{PREFIX}format')")
+        dec = _Decoder(z, name, map_location, weights_only is not False)
+        fmt = dec.read('format').decode('utf-8', 'replace')
+        if fmt != FORMAT: dec.fail(f"unsupported checkpoint format {fmt!r} (this version reads {FORMAT!r})")
+        try: tree = json.loads(dec.read('data.json'))
+        except (ValueError, UnicodeDecodeError, RecursionError) as e: dec.fail(f"corrupt checkpoint: data.json is not valid JSON ({e})")
+        try:
+            dec.scan(tree)
+            return dec.decode(tree)
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError, RecursionError) as e:   # a malformed tree
+            if weights_only is False: raise
+            dec.fail(f"corrupt checkpoint: malformed data.json ({type(e).__name__}: {e})")

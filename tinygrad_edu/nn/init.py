@@ -50,11 +50,15 @@ def normal_(tensor, mean=0.0, std=1.0, generator=None):
     with no_grad(): return tensor.normal_(mean, std, generator=generator)
 
 def constant_(tensor, val):
+    "Fill with `val`."
     with no_grad(): return tensor.fill_(val)
 
-def ones_(tensor): return constant_(tensor, 1.0)
+def ones_(tensor):
+    "Fill with ones."
+    return constant_(tensor, 1.0)
 
 def zeros_(tensor):
+    "Fill with zeros."
     with no_grad(): return tensor.zero_()
 
 def eye_(tensor):
@@ -87,11 +91,13 @@ def _nonempty(tensor):
     return True
 
 def xavier_uniform_(tensor, gain=1.0, generator=None):
+    "Fill with U(-b, b), b = gain·√(6/(fan_in + fan_out)) (Glorot)."
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
     return uniform_(tensor, -math.sqrt(3.0) * std, math.sqrt(3.0) * std, generator)
 
 def xavier_normal_(tensor, gain=1.0, generator=None):
+    "Fill with N(0, std²), std = gain·√(2/(fan_in + fan_out))."
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     return normal_(tensor, 0.0, gain * math.sqrt(2.0 / float(fan_in + fan_out)), generator)
 

@@ -59,6 +59,7 @@ class SmoothL1Loss(_Loss):
     def forward(self, input, target): return F.smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
 
 class HuberLoss(_Loss):
+    "Quadratic for |d| < delta, linear beyond (SmoothL1Loss scaled by delta)."
     def __init__(self, reduction='mean', delta=1.0):
         super().__init__(reduction=reduction); self.delta = delta
     def forward(self, input, target): return F.huber_loss(input, target, reduction=self.reduction, delta=self.delta)

@@ -5,16 +5,18 @@
 # %% auto #0
 __all__ = ['Parameter', 'RemovableHandle', 'Module', 'register_buffer', 'register_parameter', 'add_module', 'named_modules',
            'named_parameters', 'parameters', 'named_buffers', 'buffers', 'named_children', 'children', 'modules',
-           'get_submodule', 'state_dict', 'load_state_dict', 'train', 'eval', 'requires_grad_', 'zero_grad', 'apply',
-           'to', 'cuda', 'cpu', 'register_forward_pre_hook', 'register_forward_hook', 'extra_repr']
+           'get_submodule', 'get_parameter', 'get_buffer', 'state_dict', 'load_state_dict', 'train', 'eval',
+           'requires_grad_', 'zero_grad', 'apply', 'to', 'cuda', 'cpu', 'register_forward_pre_hook',
+           'register_forward_hook', 'BackwardHookFunction', 'register_full_backward_hook',
+           'register_full_backward_pre_hook', 'extra_repr']
 
 # %% ../../nbs/05_nn.ipynb #5a9d951a
-import itertools, numbers
+import itertools, numbers, warnings
 from collections import OrderedDict, namedtuple
 from collections.abc import Mapping
 from ..tensor import Tensor, empty, dtype as _dtype
 from ..backend import device as _device
-from ..autograd import no_grad
+from ..autograd import no_grad, Function, is_grad_enabled
 
 # %% ../../nbs/05_nn.ipynb #196ad486
 class Parameter(Tensor):
@@ -72,6 +74,7 @@ class Module:
         d['_non_persistent_buffers_set'] = set()
         d['_forward_hooks'], d['_forward_pre_hooks'] = OrderedDict(), OrderedDict()
         d['_forward_hooks_with_kwargs'], d['_forward_pre_hooks_with_kwargs'] = {}, {}
+        d['_backward_hooks'], d['_backward_pre_hooks'] = OrderedDict(), OrderedDict()
 
     def forward(self, *input):
         "The computation: every subclass overrides it (call the module, not `forward`)."
@@ -191,9 +194,11 @@ def parameters(self, recurse=True):
     for _, p in self.named_parameters(recurse=recurse): yield p
 
 def named_buffers(self, prefix='', recurse=True, remove_duplicate=True):
+    "Yield `(name, buffer)` pairs, names dotted like `state_dict` keys."
     yield from _named_members(self, lambda m: m._buffers.items(), prefix, recurse, remove_duplicate)
 
 def buffers(self, recurse=True):
+    "Every buffer (running statistics, constants)."
     for _, b in self.named_buffers(recurse=recurse): yield b
 
 def named_children(self):
@@ -204,9 +209,11 @@ def named_children(self):
             memo.add(m); yield name, m
 
 def children(self):
+    "The direct child modules."
     for _, m in self.named_children(): yield m
 
 def modules(self):
+    "This module and every descendant."
     for _, m in self.named_modules(): yield m
 
 def get_submodule(self, target):
@@ -218,7 +225,25 @@ def get_submodule(self, target):
         if not isinstance(mod, Module): raise AttributeError(f"`{item}` is not an nn.Module")
     return mod
 
-for _f in (named_modules, named_parameters, parameters, named_buffers, buffers, named_children, children, modules, get_submodule):
+def get_parameter(self, target):
+    "The parameter at dotted path `target` (e.g. 'conv1.weight')."
+    path, _, name = target.rpartition('.')
+    mod = self.get_submodule(path)
+    if not hasattr(mod, name): raise AttributeError(f"{mod._get_name()} has no attribute `{name}`")
+    p = getattr(mod, name)
+    if not isinstance(p, Parameter): raise AttributeError(f"`{name}` is not an nn.Parameter")
+    return p
+
+def get_buffer(self, target):
+    "The buffer at dotted path `target` (e.g. 'bn.running_mean')."
+    path, _, name = target.rpartition('.')
+    mod = self.get_submodule(path)
+    if not hasattr(mod, name): raise AttributeError(f"{mod._get_name()} has no attribute `{name}`")
+    if name not in mod._buffers: raise AttributeError(f"`{name}` is not a buffer")
+    return getattr(mod, name)
+
+for _f in (named_modules, named_parameters, parameters, named_buffers, buffers, named_children, children, modules, get_submodule,
+           get_parameter, get_buffer):
     setattr(Module, _f.__name__, _f)
 Module.__hash__ = object.__hash__
 
@@ -304,6 +329,7 @@ def eval(self):
     return self.train(False)
 
 def requires_grad_(self, requires_grad=True):
+    "Set `requires_grad` on every parameter (freeze with False); returns self."
     for p in self.parameters(): p.requires_grad_(requires_grad)
     return self
 
@@ -351,15 +377,24 @@ def to(self, *args, **kwargs):
         return t.to(dt) if dt is not None and _floating(t) else t
     return self._apply(convert)
 
-def cuda(self, device=None): return self._apply(lambda t: t.cuda(device))
-def cpu(self): return self._apply(lambda t: t.cpu())
+def cuda(self, device=None):
+    "Move every parameter and buffer to the GPU (in place); returns self."
+    return self._apply(lambda t: t.cuda(device))
+def cpu(self):
+    "Move every parameter and buffer to the CPU (in place); returns self."
+    return self._apply(lambda t: t.cpu())
 def _cast(name):
     def f(self): return self._apply(lambda t: getattr(t, name)() if _floating(t) else t)
     f.__name__, f.__doc__ = name, f"Cast floating-point parameters and buffers with `Tensor.{name}()`."
     return f
 
+def _type(self, dst_type):
+    "Cast all parameters and buffers to `dst_type`."
+    return self._apply(lambda t: t.type(dst_type))
+
 for _f in (train, eval, requires_grad_, zero_grad, apply, _apply, to, cuda, cpu): setattr(Module, _f.__name__, _f)
 for _n in ('float', 'double', 'half'): setattr(Module, _n, _cast(_n))
+Module.type = _type
 
 # %% ../../nbs/05_nn.ipynb #4f65c8ea
 def __call__(self, *args, **kwargs):
@@ -370,11 +405,13 @@ def __call__(self, *args, **kwargs):
         else:
             r = hook(self, args)
             if r is not None: args = r if isinstance(r, tuple) else (r,)
+    bw = _BackwardHooks(self, args) if (self._backward_hooks or self._backward_pre_hooks) and is_grad_enabled() else None
+    if bw is not None: args = bw.wrap_inputs(args)
     out = self.forward(*args, **kwargs)
     for hid, hook in list(self._forward_hooks.items()):
         r = hook(self, args, kwargs, out) if self._forward_hooks_with_kwargs.get(hid) else hook(self, args, out)
         if r is not None: out = r
-    return out
+    return out if bw is None else bw.wrap_outputs(out)
 
 def _add_hook(hooks, flags, hook, prepend, with_kwargs):
     h = RemovableHandle(hooks)
@@ -392,6 +429,78 @@ def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False, alway
     return _add_hook(self._forward_hooks, self._forward_hooks_with_kwargs, hook, prepend, with_kwargs)
 
 Module.__call__, Module.register_forward_pre_hook, Module.register_forward_hook = __call__, register_forward_pre_hook, register_forward_hook
+
+# %% ../../nbs/05_nn.ipynb #d728f16a
+class BackwardHookFunction(Function):
+    "Identity on some tensors; its backward passes their gradients to `on_grads` (which may replace them)."
+    node_name = 'BackwardHookFunctionBackward'
+    @staticmethod
+    def forward(ctx, on_grads, *tensors):
+        ctx.on_grads = on_grads
+        outs = tuple(Tensor._wrap(t.array) for t in tensors)
+        return outs if len(outs) > 1 else outs[0]
+    @staticmethod
+    def backward(ctx, *grads):
+        r = ctx.on_grads(grads)
+        return tuple(grads if r is None else r)
+
+class _BackwardHooks:
+    "One module call's backward hooks: wraps its inputs and outputs, and joins their gradients."
+    def __init__(self, module, args): self.module, self.n_args, self.input_idx, self.grad_outputs = module, len(args), None, None
+
+    def wrap_inputs(self, args):
+        idx = [i for i, a in enumerate(args) if isinstance(a, Tensor) and a.requires_grad]
+        if not idx: return args
+        self.input_idx = idx
+        wrapped = BackwardHookFunction.apply(self._on_input_grads, *[args[i] for i in idx])
+        wrapped = wrapped if isinstance(wrapped, tuple) else (wrapped,)
+        args = list(args)
+        for i, w in zip(idx, wrapped): args[i] = w
+        return tuple(args)
+
+    def _call_hooks(self, grad_inputs):
+        for hook in list(self.module._backward_hooks.values()):
+            r = hook(self.module, grad_inputs, self.grad_outputs)
+            if r is not None: grad_inputs = tuple(r)
+        return grad_inputs
+
+    def _on_input_grads(self, grads):
+        gi = [None] * self.n_args
+        for i, g in zip(self.input_idx, grads): gi[i] = g
+        gi = self._call_hooks(tuple(gi))
+        return tuple(gi[i] for i in self.input_idx)
+
+    def _on_output_grads(self, grads):
+        for hook in list(self.module._backward_pre_hooks.values()):
+            r = hook(self.module, grads)
+            if r is not None: grads = tuple(r) if isinstance(r, (tuple, list)) else (r,)
+        self.grad_outputs = grads
+        if self.input_idx is None and self.module._backward_hooks:
+            warnings.warn("Full backward hook is firing when gradients are computed with respect to module outputs since no inputs "
+                          "require gradients. See https://docs.pytorch.org/docs/main/generated/torch.nn.Module.html"
+                          "#torch.nn.Module.register_full_backward_hook for more details.", stacklevel=2)
+            self._call_hooks((None,) * self.n_args)
+        return grads
+
+    def wrap_outputs(self, out):
+        outs = out if isinstance(out, tuple) else (out,)
+        idx = [i for i, o in enumerate(outs) if isinstance(o, Tensor) and o.requires_grad]
+        if not idx: return out
+        wrapped = BackwardHookFunction.apply(self._on_output_grads, *[outs[i] for i in idx])
+        wrapped = wrapped if isinstance(wrapped, tuple) else (wrapped,)
+        outs = list(outs)
+        for i, w in zip(idx, wrapped): outs[i] = w
+        return tuple(outs) if isinstance(out, tuple) else outs[0]
+
+def register_full_backward_hook(self, hook, prepend=False):
+    "`hook(module, grad_input, grad_output)` runs when the gradients w.r.t. the module's inputs are computed."
+    return _add_hook(self._backward_hooks, {}, hook, prepend, False)
+
+def register_full_backward_pre_hook(self, hook, prepend=False):
+    "`hook(module, grad_output)` runs when the gradients w.r.t. the module's outputs are computed; may replace them."
+    return _add_hook(self._backward_pre_hooks, {}, hook, prepend, False)
+
+Module.register_full_backward_hook, Module.register_full_backward_pre_hook = register_full_backward_hook, register_full_backward_pre_hook
 
 # %% ../../nbs/05_nn.ipynb #5d28971b
 def extra_repr(self):

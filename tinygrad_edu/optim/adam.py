@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['lerp_', 'adam_step', 'Adam', 'AdamW']
 
-# %% ../../nbs/06b_adam.ipynb #1f264fdb
+# %% ../../nbs/06b_adam.ipynb #59bd7e50
 from .optimizer import Optimizer
 from ..tensor import Tensor, _bump_version, tensor, zeros_like, float32
 from ..backend import cuda_kernel, xp_of_array
@@ -36,7 +36,7 @@ def adam_step(p, g, exp_avg, exp_avg_sq, max_exp_avg_sq, step, *, lr, beta1, bet
     denom = xp_of_array(p).sqrt(exp_avg_sq) / bias_correction2_sqrt + eps
     p += -step_size * (exp_avg / denom)
 
-# %% ../../nbs/06b_adam.ipynb #18ad4683
+# %% ../../nbs/06b_adam.ipynb #b9a92fc6
 class Adam(Optimizer):
     "Adam: per-coordinate step sizes from running averages of the gradient and its square."
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *, foreach=None,

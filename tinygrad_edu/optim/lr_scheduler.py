@@ -7,7 +7,7 @@ __all__ = ['EPOCH_DEPRECATION_WARNING', 'LRScheduler', 'LambdaLR', 'Multiplicati
            'ConstantLR', 'LinearLR', 'PolynomialLR', 'CosineAnnealingLR', 'CosineAnnealingWarmRestarts', 'OneCycleLR',
            'SequentialLR', 'ChainedScheduler', 'ReduceLROnPlateau']
 
-# %% ../../nbs/06c_lr_scheduler.ipynb #d7e315c8
+# %% ../../nbs/06c_lr_scheduler.ipynb #335f408c
 import math, types, warnings, functools
 from bisect import bisect_right
 from collections import Counter
@@ -43,7 +43,7 @@ def _track_optimizer_step(optimizer):
     wrapper._wrapped_by_lr_sched = True
     optimizer.step = wrapper
 
-# %% ../../nbs/06c_lr_scheduler.ipynb #12fd6140
+# %% ../../nbs/06c_lr_scheduler.ipynb #991fc00d
 class LRScheduler:
     "Base class: sets `group['lr']` of each param group from `get_lr()` at every `step()`."
     _get_lr_called_within_step = False
@@ -121,7 +121,7 @@ def _warn_get_lr_called_within_step(sched):
     if not sched._get_lr_called_within_step:
         warnings.warn("To get the last learning rate computed by the scheduler, please use `get_last_lr()`.", UserWarning, stacklevel=3)
 
-# %% ../../nbs/06c_lr_scheduler.ipynb #f186c70d
+# %% ../../nbs/06c_lr_scheduler.ipynb #57eda310
 class _LambdaScheduler(LRScheduler):
     "Shared by LambdaLR and MultiplicativeLR: one function per param group."
     def __init__(self, optimizer, lr_lambda, last_epoch=-1):
@@ -163,7 +163,7 @@ class MultiplicativeLR(_LambdaScheduler):
         if self._is_initial: return _group_values(self.optimizer, 'lr')
         return [g['lr'] * lmbda(self.last_epoch) for lmbda, g in zip(self.lr_lambdas, self.optimizer.param_groups)]
 
-# %% ../../nbs/06c_lr_scheduler.ipynb #dc92e984
+# %% ../../nbs/06c_lr_scheduler.ipynb #6ee1cb79
 class StepLR(LRScheduler):
     "Multiply the lr by `gamma` every `step_size` epochs."
     def __init__(self, optimizer, step_size, gamma=0.1, last_epoch=-1):
@@ -246,7 +246,7 @@ class PolynomialLR(LRScheduler):
     def _get_closed_form_lr(self):
         return [base_lr * (1.0 - min(self.total_iters, self.last_epoch) / self.total_iters) ** self.power for base_lr in self.base_lrs]
 
-# %% ../../nbs/06c_lr_scheduler.ipynb #b3939387
+# %% ../../nbs/06c_lr_scheduler.ipynb #64104638
 class CosineAnnealingLR(LRScheduler):
     "`lr` follows half a cosine from `initial_lr` down to `eta_min` over `T_max` steps (recursive form, as PyTorch)."
     def __init__(self, optimizer, T_max, eta_min=0.0, last_epoch=-1):
@@ -266,7 +266,7 @@ class CosineAnnealingLR(LRScheduler):
         return [self.eta_min + (base_lr - self.eta_min) * (1 + math.cos(math.pi * self.last_epoch / self.T_max)) / 2
                 for base_lr in self.base_lrs]
 
-# %% ../../nbs/06c_lr_scheduler.ipynb #24dc87e8
+# %% ../../nbs/06c_lr_scheduler.ipynb #954fa953
 class CosineAnnealingWarmRestarts(LRScheduler):
     "Cosine from `initial_lr` to `eta_min` over `T_i` steps, then restart; `T_i` starts at `T_0` and grows by `T_mult`."
     def __init__(self, optimizer, T_0, T_mult=1, eta_min=0.0, last_epoch=-1):
@@ -305,7 +305,7 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         for group, lr in zip(self.optimizer.param_groups, values): group['lr'] = lr
         self._last_lr = _group_values(self.optimizer, 'lr')
 
-# %% ../../nbs/06c_lr_scheduler.ipynb #2f95d60d
+# %% ../../nbs/06c_lr_scheduler.ipynb #501a730a
 def _annealing_cos(start, end, pct):
     "Cosine from `start` (pct=0) to `end` (pct=1)."
     return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)
@@ -388,7 +388,7 @@ class OneCycleLR(LRScheduler):
                 else: group['momentum'] = mom
         return lrs
 
-# %% ../../nbs/06c_lr_scheduler.ipynb #331effdf
+# %% ../../nbs/06c_lr_scheduler.ipynb #cc79e1db
 class SequentialLR(LRScheduler):
     "Run `schedulers[i]` between `milestones[i-1]` and `milestones[i]`."
     def __init__(self, optimizer, schedulers, milestones, last_epoch=-1):
