@@ -8,7 +8,7 @@ __all__ = ['float', 'double', 'half', 'cfloat', 'cdouble', 'long', 'int', 'short
            'HalfTensor', 'LongTensor', 'IntTensor', 'ShortTensor', 'ByteTensor', 'CharTensor', 'BoolTensor',
            'is_tensor', 'numel']
 
-# %% ../nbs/12_namespace.ipynb #937006c7
+# %% ../nbs/12_namespace.ipynb #36d88d9e
 import builtins as _builtins
 from .backend import device
 from .tensor import (Tensor, Size, dtype, tensor, as_tensor, from_numpy, empty, zeros, ones, full, eye,
@@ -23,7 +23,7 @@ from .printing import set_printoptions, get_printoptions, printoptions
 from .random import Generator, default_generator, seed, initial_seed, fork_rng
 from .tensor import get_rng_state, set_rng_state, bernoulli, normal
 from .autograd import no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inference_mode
-from . import broadcasting, pointwise, reductions, products, movement, rearrange, indexing, ops, reduce_ops, matmul_ops, conv, losses
+from . import broadcasting, pointwise, reductions, products, movement, rearrange, indexing, ops, reduce_ops, matmul_ops, conv, losses, more_ops
 
 def _export_ops(*modules):
     "Bring each op module's lowercase public names to the top level (its Function classes stay in the module); later modules win."
@@ -33,12 +33,12 @@ def _export_ops(*modules):
             if name[0].islower(): g[name] = getattr(m, name)
 
 # 02's forward-only versions first, then the differentiable Functions of notebooks 04* replace them
-_export_ops(broadcasting, pointwise, reductions, products, movement, rearrange, indexing, ops, reduce_ops, matmul_ops, conv, losses)
+_export_ops(broadcasting, pointwise, reductions, products, movement, rearrange, indexing, ops, reduce_ops, matmul_ops, conv, losses, more_ops)
 
 float, double, half, cfloat, cdouble = float32, float64, float16, complex64, complex128
 long, int, short, bool = int64, int32, int16, bool_
 
-# %% ../nbs/12_namespace.ipynb #d9eea92d
+# %% ../nbs/12_namespace.ipynb #95ebeba7
 def _typed_tensor(dt, name):
     def make(*args):
         if len(args) == 1 and not isinstance(args[0], _builtins.int):

@@ -7,14 +7,14 @@ __all__ = ['return_types', 'std_mean', 'var_mean', 'sum', 'nansum', 'mean', 'pro
            'amax', 'amin', 'aminmax', 'argmax', 'argmin', 'var', 'std', 'norm', 'logsumexp', 'cumsum', 'cumprod',
            'sort', 'argsort', 'msort', 'topk', 'kthvalue', 'median', 'mode', 'unique']
 
-# %% ../nbs/02b_reductions.ipynb #71eb0ae0
+# %% ../nbs/02b_reductions.ipynb #c3ff69c9
 import builtins, collections, math, numbers, warnings
 import numpy as np
 from .backend import xp_of_array
 from .tensor import Tensor, patch_method, get_default_dtype, bool_, int64, float32, float64, _TYPE_NAMES, _wrap_dim, tensor
 from .broadcasting import _out
 
-# %% ../nbs/02b_reductions.ipynb #5728f56a
+# %% ../nbs/02b_reductions.ipynb #4683bc1d
 def _axes(dim, ndim):
     "NumPy's `axis` for PyTorch's `dim`: None (all), or a tuple of non-negative dims."
     if dim is None: return None
@@ -39,7 +39,7 @@ def _reduce(fn, x, dim, keepdim, dtype=None):
         r = xp_of_array(x.array).asarray(fn(a, axis=ax, keepdims=keepdim))
     return Tensor._wrap(r if dtype is None or r.dtype == dtype.np else r.astype(dtype.np))
 
-# %% ../nbs/02b_reductions.ipynb #cdd4982b
+# %% ../nbs/02b_reductions.ipynb #a3bb6c70
 @patch_method
 def sum(self, dim=None, keepdim=False, *, dtype=None):
     "Sum over all elements or over `dim` (bool/int inputs sum in int64)."
@@ -79,7 +79,7 @@ def count_nonzero(self, dim=None):
     "How many elements (along `dim`) are non-zero, as int64."
     return _reduce(lambda a, axis, keepdims: (a != 0).sum(axis=axis, keepdims=keepdims), self, dim, False, None).long()
 
-# %% ../nbs/02b_reductions.ipynb #ddfb2bf5
+# %% ../nbs/02b_reductions.ipynb #437e7d7a
 def _return_type(name, fields):
     "A named tuple class that prints like PyTorch's `torch.return_types.<name>`."
     cls = collections.namedtuple(name, fields)
@@ -147,10 +147,18 @@ def amin(self, dim=(), keepdim=False):
 def aminmax(self, *, dim=None, keepdim=False):
     return return_types.aminmax(self.amin(() if dim is None else dim, keepdim), self.amax(() if dim is None else dim, keepdim))
 
+def _check_arg_empty(self, dim, name):
+    "PyTorch's IndexError for argmax/argmin over nothing."
+    if dim is None and self.array.size == 0:
+        raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
+    if dim is not None and self.array.ndim and self.array.shape[_wrap_dim(dim, self.array.ndim)] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {_wrap_dim(dim, self.array.ndim)} to have non-zero size.")
+
 @patch_method
 def argmax(self, dim=None, keepdim=False):
     "Index of the largest element (in the flattened tensor, or along `dim`)."
     if self.dtype is bool_: raise RuntimeError("argmax(): does not support bool input")
+    _check_arg_empty(self, dim, 'argmax')
     if dim is None: return Tensor._wrap(xp_of_array(self.array).asarray(self.array.argmax()).astype(np.int64))
     return self.max(dim, keepdim).indices
 
@@ -161,7 +169,7 @@ def argmin(self, dim=None, keepdim=False):
     if dim is None: return Tensor._wrap(xp_of_array(self.array).asarray(self.array.argmin()).astype(np.int64))
     return self.min(dim, keepdim).indices
 
-# %% ../nbs/02b_reductions.ipynb #e6870958
+# %% ../nbs/02b_reductions.ipynb #ba123113
 def _correction(dim, unbiased, correction):
     if isinstance(dim, builtins.bool): dim, unbiased = None, dim
     if correction is None: correction = 0 if unbiased is False else 1
@@ -192,7 +200,7 @@ def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     "(var, mean) over `dim`."
     return (input.var(dim, unbiased, keepdim, correction=correction), input.mean(_correction(dim, unbiased, None)[0], keepdim))
 
-# %% ../nbs/02b_reductions.ipynb #dba43484
+# %% ../nbs/02b_reductions.ipynb #d676bf07
 def _norm(self, p, dim, keepdim, dtype):
     "The p-norm over all elements or `dim` ('fro' and 2: Euclidean; inf: max |x|)."
     if self.dtype.kind not in 'fc':
@@ -244,7 +252,7 @@ def _cumprod(self, dim, dtype):
 @patch_method
 def cumprod(self, dim, *, dtype=None): return _cumprod(self, dim, dtype)
 
-# %% ../nbs/02b_reductions.ipynb #1e3dcc09
+# %% ../nbs/02b_reductions.ipynb #859d7a06
 def _sort_idx(a, d, descending):
     "Stable argsort along axis `d` (descending keeps equal elements in their original order)."
     xp = xp_of_array(a)
@@ -340,7 +348,7 @@ def unique(self, sorted=True, return_inverse=False, return_counts=False, dim=Non
     res = (Tensor._wrap(u),) + ((Tensor._wrap(inv.astype(np.int64)),) if return_inverse else ()) + ((Tensor._wrap(cnt.astype(np.int64)),) if return_counts else ())
     return res[0] if len(res) == 1 else res
 
-# %% ../nbs/02b_reductions.ipynb #ca326b88
+# %% ../nbs/02b_reductions.ipynb #3f4c62d2
 def sum(input, dim=None, keepdim=False, *, dtype=None, out=None): return _out(input.sum(dim, keepdim, dtype=dtype), out)
 def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None): return _out(input.nansum(dim, keepdim, dtype=dtype), out)
 def mean(input, dim=None, keepdim=False, *, dtype=None, out=None): return _out(input.mean(dim, keepdim, dtype=dtype), out)
