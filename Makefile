@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ARGS ?=
 
-.PHONY: test train walkthrough export clean-nbs check-sync nbtest pytest readme docs docs-test bench lint
+.PHONY: venv test train export check-sync nbtest pytest readme docs docs-test bench nb
 
 $(STAMP): settings.ini setup.py
 	$(PY) -m venv $(VENV)
@@ -22,10 +22,6 @@ venv: $(STAMP)
 ## The main job: train a CNN on the embedded CIFAR-10 sample (pass ARGS="--data ... --epochs ...").
 train: $(STAMP)
 	$(BIN)/tinygrad-edu train $(ARGS)
-
-## Run every notebook top to bottom and print what each one showed.
-walkthrough: $(STAMP)
-	$(BIN)/python tools/walkthrough.py
 
 ## All tests: package in sync with notebooks, notebooks clean, notebook cells, pytest.
 test: $(STAMP) check-sync nbtest pytest

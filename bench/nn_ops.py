@@ -1,4 +1,4 @@
-"""Forward+backward time of the CNN ops (conv2d, max_pool2d, batch_norm, cross_entropy, ...) vs PyTorch CPU.
+"""Forward+backward time of the ops (conv2d, pools, batch_norm, cross_entropy, matmul, a 3-layer MLP, LeNet) vs PyTorch CPU.
 
     python bench/nn_ops.py [--threads 2] [--runs 7] [--only conv] [--profile NAME]
 
@@ -52,12 +52,25 @@ def cases():
     t = rs.randint(0, 10, 128)
     yield ('cross_entropy 128x10', [f32(128, 10)], lambda x: L.cross_entropy(x, tensor(t)), lambda x: TF.cross_entropy(x, torch.tensor(t)))
     yield ('linear 64x400 -> 120', [f32(64, 400), f32(120, 400), f32(120)], C.linear, TF.linear)
+    yield ('matmul 256x512 @ 512x256', [f32(256, 512), f32(512, 256)], lambda a, b: a @ b, lambda a, b: a @ b)
+    yield ('bmm 32x64x128 @ 32x128x64', [f32(32, 64, 128), f32(32, 128, 64)], lambda a, b: a.bmm(b), lambda a, b: a.bmm(b))
+    yield ('add+mul broadcast 256x1024 * 1024', [f32(256, 1024), f32(1024)], lambda a, b: (a + b) * b, lambda a, b: (a + b) * b)
+    yield ('softmax 256x1000 dim=1', [f32(256, 1000)], lambda x: L.softmax(x, 1), lambda x: TF.softmax(x, 1))
+    t = rs.randint(0, 10, 128)
+    mlp = [f32(256, 784) * .05, f32(256) * .1, f32(128, 256) * .05, f32(128) * .1, f32(10, 128) * .1, f32(10) * .1]
+    yield ('MLP 784-256-128-10 fwd+bwd batch 128', [f32(128, 784)] + mlp,
+           lambda *a, t=t: _mlp(C, L, tensor, t, *a), lambda *a, t=t: _mlp(TF, TF, torch.tensor, t, *a))
     for n in (4, 64):   # the seed's LeNet (forward + backward of the loss, no optimizer step)
         params = [f32(6, 3, 5, 5) * .1, f32(6) * .1, f32(16, 6, 5, 5) * .1, f32(16) * .1, f32(120, 400) * .05, f32(120) * .1,
                   f32(84, 120) * .1, f32(84) * .1, f32(10, 84) * .1, f32(10) * .1]
         t = rs.randint(0, 10, n)
         yield (f'LeNet forward+backward batch {n}', [f32(n, 3, 32, 32)] + params,
                lambda *a, t=t: _lenet(C, L, tensor, t, *a), lambda *a, t=t: _lenet(TF, TF, torch.tensor, t, *a))
+
+def _mlp(F, A, mk, target, x, w1, b1, w2, b2, w3, b3):
+    x = A.relu(F.linear(x, w1, b1))
+    x = A.relu(F.linear(x, w2, b2))
+    return A.cross_entropy(F.linear(x, w3, b3), mk(target))
 
 def _lenet(F, A, mk, target, x, w1, b1, w2, b2, w3, b3, w4, b4, w5, b5):
     x = F.max_pool2d(A.relu(F.conv2d(x, w1, b1)), 2)

@@ -168,3 +168,22 @@ def test_draw_graph(tmp_path):
     p = draw_graph(z, tmp_path / 'g.svg'); assert (tmp_path / 'g.svg').stat().st_size > 1000
     assert '<svg' in p._repr_svg_()
     with pytest.raises(RuntimeError): draw_graph(tg.ones(2))
+
+
+def test_function_backward_returns_one_grad_per_forward_argument():
+    "torch maps backward's outputs to forward's arguments, non-tensor ones included (they get None)."
+    import torch
+    import tinygrad_edu as tg
+    for lib in (tg, torch):
+        class Scale(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx, k, x, y):
+                ctx.k = k
+                return x * k + y * y
+            @staticmethod
+            def backward(ctx, g):
+                x, = ctx.needs_input_grad[1:2]
+                return None, g * ctx.k, 2 * g
+        x = lib.tensor([1., 2.], requires_grad=True); y = lib.tensor([3., 4.], requires_grad=True)
+        Scale.apply(3.0, x, y).sum().backward()
+        assert x.grad.tolist() == [3.0, 3.0] and y.grad.tolist() == [2.0, 2.0], lib

@@ -187,7 +187,9 @@ class Function:
         prev, _grad_enabled = _grad_enabled, False
         try: out = cls.forward(ctx, *args, **kwargs)
         finally: _grad_enabled = prev
-        if record: _link(ctx, tensors, out)
+        if record:
+            _link(ctx, tensors, out)
+            if len(tensors) < len(args): ctx._arg_positions = tuple(i for i, a in enumerate(args) if isinstance(a, Tensor))
         return out
 
 def _link(ctx, inputs, out):
@@ -285,6 +287,8 @@ def _apply_node(node, buf, create_graph, capture, captured, accumulate, only):
         raise NotImplementedError(f"double backward (create_graph=True) through {type(node).__name__} is not supported by tinygrad_edu")
     outs = node.apply(*grads)
     if not isinstance(outs, tuple): outs = (outs,)
+    pos = getattr(node, '_arg_positions', None)
+    if pos is not None and len(outs) > pos[-1] and len(outs) != len(pos): outs = tuple(outs[i] for i in pos)  # one grad per forward argument
     n_in = len(node.next_functions)
     if len(outs) < n_in: raise RuntimeError(f"function {type(node).__name__} returned an incorrect number of gradients (expected {n_in}, got {len(outs)})")
     meta = getattr(node, '_input_meta', None)
