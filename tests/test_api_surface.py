@@ -452,6 +452,9 @@ case('item_bool', lambda L, x: (x > 1)[0].item(), i64(3))
 case('tolist', lambda L, x: x.tolist(), nograd(f(2, 2)))
 case('tolist_int', lambda L, x: x.tolist(), i64(2, 2))
 case('numpy', lambda L, x: x.detach().numpy(), f(2, 3))
+case('type_legacy_class', lambda L, x: x.type(L.FloatTensor).dtype, i64(3))
+case('dist', lambda L, x, y: x.dist(y), f(3), f(3))
+case('dist_p1', lambda L, x, y: L.dist(x, y, 1), f(3), f(3))
 case('int_float_bool_builtin', lambda L, x: (int(x[0]), float(x[0]), bool(x[0]), len(x)), nograd(f(3)))
 case('attrs', lambda L, x: (x.shape, x.size(), x.size(1), x.size(-1), x.dim(), x.ndim, x.ndimension(), x.numel(),
                             x.nelement(), x.element_size(), x.dtype, x.is_floating_point(), x.is_complex(),
@@ -587,6 +590,19 @@ E = {
     'einsum_shape': lambda L: L.einsum('ij,jk->ik', L.ones(2, 3), L.ones(4, 5)),
     'cross_entropy_free_oops': lambda L: L.ones(2, 3).view(3, -1, 4),
     'to_bad_dtype': lambda L: L.ones(2).to('float32'),
+    'index_select_oob_dim0': lambda L: L.ones(2, 3).index_select(0, L.tensor([2])),
+    'index_select_oob_dim1': lambda L: L.ones(2, 3).index_select(1, L.tensor([3])),
+    'index_select_negative': lambda L: L.ones(3).index_select(0, L.tensor([-1])),
+    'inplace_add_broadcast_dims': lambda L: L.ones(2, 3).add_(L.ones(2, 3, 1)),
+    'inplace_mul_shape': lambda L: L.ones(2, 3).mul_(L.ones(3, 3)),
+    'unflatten_minus1': lambda L: L.ones(2, 3).unflatten(1, (2, -1)),
+    'outer_2d': lambda L: L.ones(3).outer(L.ones(2, 2)),
+    'add_list': lambda L: L.ones(2) + [1, 2],
+    'add_str': lambda L: L.ones(2) + 'a',
+    'add_none': lambda L: L.ones(2) + None,
+    'mul_tuple': lambda L: L.ones(2) * (1, 2),
+    'repeat_interleave_neg': lambda L: L.ones(2, 3).repeat_interleave(-1),
+    'exp_int_inplace': lambda L: L.arange(3).exp_(),
 }
 
 @pytest.mark.parametrize('name', list(E))

@@ -9,9 +9,10 @@ __all__ = ['INPLACE', 'addcmul', 'addcdiv', 'logit', 'deg2rad', 'rad2deg', 'sinc
            'atleast_1d', 'atleast_2d', 'atleast_3d', 'rot90', 'tensor_split', 'repeat_interleave', 'dstack',
            'column_stack', 'take_along_dim', 'nonzero', 'argwhere', 'unique_consecutive', 'bincount', 'histc',
            'searchsorted', 'bucketize', 'cummax', 'cummin', 'diff', 'trapezoid', 'cumulative_trapezoid', 'logcumsumexp',
-           'quantile', 'nanmedian', 'cross', 'kron', 'masked_scatter', 'detach', 'is_floating_point', 'is_nonzero']
+           'quantile', 'nanmedian', 'dist', 'cross', 'kron', 'masked_scatter', 'detach', 'is_floating_point',
+           'is_nonzero']
 
-# %% ../nbs/04h_more_ops.ipynb #65fd9474
+# %% ../nbs/04h_more_ops.ipynb #25a54792
 import builtins, collections, itertools, math, numbers, importlib
 import numpy as np
 from .backend import xp_of_array
@@ -24,7 +25,7 @@ from .indexing import where, _inplace_op
 from .movement import cat, stack
 import tinygrad_edu.ops, tinygrad_edu.reduce_ops, tinygrad_edu.matmul_ops   # the differentiable methods we build on
 
-# %% ../nbs/04h_more_ops.ipynb #3aa7590b
+# %% ../nbs/04h_more_ops.ipynb #7f41b41a
 def _floating(x): return x if x.dtype.kind in 'fc' else x.to(get_default_dtype())
 
 def addcmul(input, tensor1, tensor2, *, value=1):
@@ -76,7 +77,7 @@ def clamp_max(input, max): return input.clamp(max=max)
 for _f in (addcmul, addcdiv, logit, deg2rad, rad2deg, sinc, positive, signbit, copysign, float_power, heaviside):
     setattr(Tensor, _f.__name__, _f)
 
-# %% ../nbs/04h_more_ops.ipynb #cfe03f94
+# %% ../nbs/04h_more_ops.ipynb #92cab866
 @patch_method
 def nan_to_num(self, nan=0.0, posinf=None, neginf=None):
     "Replace NaN by `nan`, +inf by `posinf` (default: the largest finite value) and -inf by `neginf`."
@@ -100,7 +101,7 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None): return input.nan_to_nu
 def nansum(input, dim=None, keepdim=False, *, dtype=None): return input.nansum(dim, keepdim, dtype=dtype)
 def nanmean(input, dim=None, keepdim=False, *, dtype=None): return input.nanmean(dim, keepdim, dtype=dtype)
 
-# %% ../nbs/04h_more_ops.ipynb #a42ddc04
+# %% ../nbs/04h_more_ops.ipynb #7dfadd3d
 def tril_indices(row, col, offset=0, *, dtype=int64, device=None, **kw):
     "The (2, N) row/column indices of the lower triangle of a `row`×`col` matrix."
     return tensor(np.stack(np.tril_indices(row, offset, col)), dtype=dtype, device=device)
@@ -170,7 +171,7 @@ def atleast_3d(*tensors):
     res = [f(t) for t in (tensors[0] if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)) else tensors)]
     return res[0] if len(res) == 1 else tuple(res)
 
-# %% ../nbs/04h_more_ops.ipynb #0f972d46
+# %% ../nbs/04h_more_ops.ipynb #054ec5e5
 @patch_method
 def rot90(self, k=1, dims=(0, 1)):
     "Rotate by 90° `k` times in the plane `dims` (from the first towards the second)."
@@ -205,6 +206,7 @@ def repeat_interleave(self, repeats=None, dim=None, *, output_size=None):
     x = self.reshape(-1) if dim is None else self
     d = 0 if dim is None else _wrap_dim(dim, x.ndim)
     r = repeats.detach().numpy() if isinstance(repeats, Tensor) else repeats
+    if np.any(np.asarray(r) < 0): raise RuntimeError("Repeats must be non-negative")
     idx = np.repeat(np.arange(x.shape[d]), r)
     return x.index_select(d, tensor(idx))
 
@@ -245,7 +247,7 @@ def take_along_dim(self, indices, dim=None):
 
 def take_along_dim(input, indices, dim=None): return input.take_along_dim(indices, dim)
 
-# %% ../nbs/04h_more_ops.ipynb #3e2b6546
+# %% ../nbs/04h_more_ops.ipynb #ceed5a63
 @patch_method
 def nonzero(self, *, as_tuple=False):
     "The indices of the non-zero elements: an (N, ndim) tensor, or one 1-d tensor per dimension."
@@ -332,7 +334,7 @@ def cummin(self, dim):
 def cummax(input, dim): return input.cummax(dim)
 def cummin(input, dim): return input.cummin(dim)
 
-# %% ../nbs/04h_more_ops.ipynb #3c85adc5
+# %% ../nbs/04h_more_ops.ipynb #d91c277f
 @patch_method
 def diff(self, n=1, dim=-1, prepend=None, append=None):
     "`x[i+1] - x[i]` along `dim`, `n` times (optionally with `prepend`/`append` concatenated first)."
@@ -419,7 +421,13 @@ def nanmedian(self, dim=None, keepdim=False):
 
 def nanmedian(input, dim=None, keepdim=False): return input.nanmedian(dim, keepdim)
 
-# %% ../nbs/04h_more_ops.ipynb #2e23df64
+# %% ../nbs/04h_more_ops.ipynb #38e2efec
+def dist(input, other, p=2):
+    "The `p`-norm of `input - other`."
+    return (input - other).norm(p)
+
+Tensor.dist = dist
+
 def cross(input, other, dim=None):
     "The cross product of 3-vectors along `dim` (the first dimension of size 3 when None)."
     a, b = (input, other) if input.shape == other.shape else (input.expand(*np.broadcast_shapes(input.shape, other.shape)), other.expand(*np.broadcast_shapes(input.shape, other.shape)))
@@ -455,7 +463,7 @@ def _matrix_norm(A, ord='fro', dim=(-2, -1), keepdim=False, *, dtype=None):
 
 linalg.solve, linalg.matrix_norm, linalg.cross = _solve, _matrix_norm, cross
 
-# %% ../nbs/04h_more_ops.ipynb #2318e06d
+# %% ../nbs/04h_more_ops.ipynb #4a6acaa6
 def _inplace_method(name):
     def method(self, *args, **kwargs):
         def fn(old):
@@ -527,7 +535,7 @@ def masked_scatter(self, mask, source):
 
 def masked_scatter(input, mask, source): return input.masked_scatter(mask, source)
 
-# %% ../nbs/04h_more_ops.ipynb #b466b26e
+# %% ../nbs/04h_more_ops.ipynb #1b2de131
 def detach(input): return input.detach()
 def is_floating_point(input): return input.is_floating_point()
 def is_nonzero(input): return builtins.bool(input)

@@ -10,14 +10,14 @@ __all__ = ['float16', 'float32', 'float64', 'complex64', 'complex128', 'uint8', 
            'arange', 'linspace', 'logspace', 'rand', 'randn', 'randint', 'randperm', 'manual_seed', 'get_rng_state',
            'set_rng_state', 'bernoulli', 'normal', 'rand_like', 'randn_like', 'randint_like']
 
-# %% ../nbs/01_tensor.ipynb #2887b988
+# %% ../nbs/01_tensor.ipynb #6f4bf04a
 import builtins, math, numbers, re, warnings
 import numpy as np
 from .backend import device, as_device, xp_of, xp_of_array, cuda_is_available
 from . import random as _random
 from .printing import tensor_repr
 
-# %% ../nbs/01_tensor.ipynb #2e1c4687
+# %% ../nbs/01_tensor.ipynb #b8919eae
 class dtype:
     "A tensor element type, wrapping a NumPy dtype (`.np`)."
     def __init__(self, name, np_dtype, kind):
@@ -41,7 +41,7 @@ _ALL_DTYPES = (float16, float32, float64, complex64, complex128, uint8, uint16, 
 _BY_NP = {d.np: d for d in _ALL_DTYPES}
 def _dtype_by_name(name): return next(d for d in _ALL_DTYPES if d.name == name)
 
-# %% ../nbs/01_tensor.ipynb #64d8351d
+# %% ../nbs/01_tensor.ipynb #117cb767
 DTYPE_ALIASES = dict(float=float32, double=float64, half=float16, cfloat=complex64, cdouble=complex128,
                      long=int64, int=int32, short=int16, bool=bool_)
 
@@ -63,7 +63,7 @@ def set_default_dtype(d):
         raise TypeError(f"only floating-point types are supported as the default type")
     _default_float = d
 
-# %% ../nbs/01_tensor.ipynb #9f8f0696
+# %% ../nbs/01_tensor.ipynb #bd18c7cf
 _CATEGORY = {'b': 0, 'u': 1, 'i': 1, 'f': 2, 'c': 3}
 
 def promote_types(a, b):
@@ -109,7 +109,7 @@ def can_cast(from_, to):
     "Whether an in-place op may write a `from_` result into a `to` tensor (no float->int, complex->real, ->bool)."
     return _CATEGORY[from_.kind] <= _CATEGORY[to.kind] or (from_.kind in 'ui' and to.kind in 'ui')
 
-# %% ../nbs/01_tensor.ipynb #d38d3793
+# %% ../nbs/01_tensor.ipynb #3849373f
 class Size(tuple):
     "A tensor's shape: a tuple of ints that prints as `torch.Size([2, 3])`."
     def __repr__(self): return f"torch.Size({list(self)})"
@@ -121,7 +121,7 @@ class Size(tuple):
     def __add__(self, other): return Size(tuple.__add__(self, tuple(other)))
     def __reduce__(self): return (Size, (tuple(self),))
 
-# %% ../nbs/01_tensor.ipynb #6e1e2af4
+# %% ../nbs/01_tensor.ipynb #5bb42e65
 _CPU = device('cpu')
 
 class Tensor:
@@ -161,7 +161,7 @@ def _rebuild_tensor(cls, a, dev, requires_grad):
     t._requires_grad = requires_grad
     return t
 
-# %% ../nbs/01_tensor.ipynb #ebbb0f4b
+# %% ../nbs/01_tensor.ipynb #59d1c452
 def _device_of_array(a):
     return _CPU if isinstance(a, np.ndarray) else device('cuda', a.device.id)
 
@@ -203,7 +203,7 @@ def _wrap_dim(d, ndim):
         raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n-1}], but got {d})")
     return d % n
 
-# %% ../nbs/01_tensor.ipynb #3d312748
+# %% ../nbs/01_tensor.ipynb #cb72423b
 def _get_requires_grad(self): return self._requires_grad
 def _set_requires_grad(self, flag):
     if not self.is_leaf and not flag:
@@ -248,7 +248,7 @@ def _bump_version(t):
 def _check_inplace(t):
     "Checks before an in-place write: none yet; autograd (notebook 03) adds its own."
 
-# %% ../nbs/01_tensor.ipynb #a49d0828
+# %% ../nbs/01_tensor.ipynb #efa3e250
 @patch_method
 def __repr__(self, *, tensor_contents=None):
     a = self.array if isinstance(self.array, np.ndarray) else self.array.get()
@@ -259,7 +259,7 @@ def __repr__(self, *, tensor_contents=None):
 Tensor.__str__ = __repr__
 Tensor.__format__ = lambda self, spec: format(self.item(), spec) if self.array.ndim == 0 and spec else repr(self)
 
-# %% ../nbs/01_tensor.ipynb #fd470519
+# %% ../nbs/01_tensor.ipynb #b6f56bda
 def _infer_np_dtype(data):
     "PyTorch's dtype for Python data (floats -> default float dtype, ints -> int64)."
     a = np.asarray(data)
@@ -337,7 +337,7 @@ def from_numpy(a):
                          "are not currently supported. (You can probably work around this by making a copy of your array  with array.copy().) ")
     return Tensor._wrap(a)
 
-# %% ../nbs/01_tensor.ipynb #dfc9ce54
+# %% ../nbs/01_tensor.ipynb #a1daf50c
 @patch_method
 def numpy(self, *, force=False):
     "The NumPy array behind a CPU tensor (shared memory)."
@@ -365,7 +365,7 @@ def tolist(self):
     "The values as (nested) Python lists of Python numbers."
     return self.numpy(force=True).tolist()
 
-# %% ../nbs/01_tensor.ipynb #99d2f3e7
+# %% ../nbs/01_tensor.ipynb #bd78469b
 def _shape(size, allow_neg=False):
     "Normalise `(5, 3)`, `((5, 3),)` or `([5, 3],)` to a tuple of ints."
     if len(size) == 1 and isinstance(size[0], (tuple, list, Size)): size = tuple(size[0])
@@ -408,7 +408,7 @@ def eye(n, m=None, dtype=None, device=None, requires_grad=False, **kw):
     if requires_grad: _factory_requires_grad(t)
     return t
 
-# %% ../nbs/01_tensor.ipynb #ce8f99a2
+# %% ../nbs/01_tensor.ipynb #4acceca5
 def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False, out=None, **kw):
     "Values from `start` up to (not including) `end`, `step` apart."
     if end is None: start, end = 0, start
@@ -434,7 +434,7 @@ def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_
     if requires_grad: _factory_requires_grad(t)
     return t
 
-# %% ../nbs/01_tensor.ipynb #b39e382a
+# %% ../nbs/01_tensor.ipynb #86ec8a5f
 def _rand_out(a, device, requires_grad):
     t = Tensor._wrap(_on_device(a, device))
     if requires_grad: _factory_requires_grad(t)
@@ -479,7 +479,7 @@ def set_rng_state(new_state):
 _TYPE_NAMES = dict(float32='Float', float64='Double', float16='Half', int64='Long', int32='Int', int16='Short',
                    int8='Char', uint8='Byte', bool='Bool', complex64='ComplexFloat', complex128='ComplexDouble')
 
-# %% ../nbs/01_tensor.ipynb #3b7ecb10
+# %% ../nbs/01_tensor.ipynb #fc543aa8
 def _fill_random(self, a):
     "Write sampled array `a` into self's memory (an in-place op)."
     _check_inplace(self)
@@ -533,7 +533,7 @@ def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, device=None,
         return _rand_out((z * s + m).astype(dt.np), (mean if isinstance(mean, Tensor) else std).device, requires_grad)
     return _rand_out(_random.normal_array(_shape((size,)), _float_dtype(dtype, 'normal_kernel_cpu').np, mean, std, generator=generator), device, requires_grad)
 
-# %% ../nbs/01_tensor.ipynb #c278e2cc
+# %% ../nbs/01_tensor.ipynb #6a58edfc
 def _like(fn):
     def like(input, *args, dtype=None, device=None, requires_grad=False, memory_format=None, **kw):
         return fn(*args, input.shape, dtype=dtype or input.dtype, device=device or input.device, requires_grad=requires_grad, **kw) \
@@ -575,7 +575,7 @@ def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
     return tensor(data.detach() if isinstance(data, Tensor) else data, dtype=dtype or self.dtype,
                   device=device or self.device, requires_grad=requires_grad)
 
-# %% ../nbs/01_tensor.ipynb #fbe2e586
+# %% ../nbs/01_tensor.ipynb #1202a170
 def _operand(x, like):
     "The array of a tensor operand, or a Python number as is."
     if isinstance(x, Tensor):
@@ -596,7 +596,13 @@ def _inplace(self, ufunc, other, name):
     if not can_cast(rt, self.dtype):
         raise RuntimeError(f"result type {_TYPE_NAMES[rt.name]} can't be cast to the desired output type {_TYPE_NAMES[self.dtype.name]}")
     o = _operand(other, self)
-    shp = np.broadcast_shapes(self.array.shape, np.shape(o))
+    a, b = self.array.shape, np.shape(o)
+    n = builtins.max(len(a), len(b))
+    for k in range(1, n + 1):                      # PyTorch names the rightmost mismatching dimension
+        x, y = (a[-k] if k <= len(a) else 1), (b[-k] if k <= len(b) else 1)
+        if x != y and x != 1 and y != 1:
+            raise RuntimeError(f"The size of tensor a ({x}) must match the size of tensor b ({y}) at non-singleton dimension {n - k}")
+    shp = np.broadcast_shapes(a, b)
     if shp != self.array.shape:
         raise RuntimeError(f"output with shape {list(self.array.shape)} doesn't match the broadcast shape {list(shp)}")
     xp = xp_of_array(self.array)
@@ -684,7 +690,7 @@ def __imul__(self, other): return self.mul_(other)
 @patch_method
 def __itruediv__(self, other): return self.div_(other)
 
-# %% ../nbs/01_tensor.ipynb #3f17a263
+# %% ../nbs/01_tensor.ipynb #ca69547c
 def _make_view(self, a, fn):
     "Wrap array `a`, a view of `self.array`; `fn(base_tensor)` recreates the view from the base."
     t = Tensor._wrap(a)
@@ -716,7 +722,7 @@ def is_contiguous(self, memory_format=None):
     "True when the elements sit in memory in row-major order with no gaps."
     return builtins.bool(self.array.flags.c_contiguous)
 
-# %% ../nbs/01_tensor.ipynb #d27f83e5
+# %% ../nbs/01_tensor.ipynb #03f55ee6
 def _infer_size(shape, numel):
     "Replace a single -1 in `shape` so the sizes multiply to `numel`."
     shape = list(shape)
@@ -764,7 +770,7 @@ def contiguous(self, memory_format=None):
     "`self` if already contiguous, else a contiguous copy."
     return self if self.array.flags.c_contiguous else Tensor._wrap(xp_of_array(self.array).ascontiguousarray(self.array))
 
-# %% ../nbs/01_tensor.ipynb #abf02445
+# %% ../nbs/01_tensor.ipynb #e055f50b
 @patch_method
 def transpose(self, dim0, dim1):
     "Swap two dimensions (a view)."
@@ -838,7 +844,8 @@ def flatten(self, start_dim=0, end_dim=-1):
 def unflatten(self, dim, sizes):
     "Split dimension `dim` into `sizes`."
     d = _wrap_dim(dim, self.array.ndim); shp = self.array.shape
-    if -1 not in sizes and math.prod(sizes) != shp[d]:
+    known = math.prod(s for s in sizes if s != -1)
+    if (-1 not in sizes and known != shp[d]) or (-1 in sizes and (known == 0 or shp[d] % known)):
         raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim {dim} ({shp[d]}) in the input tensor")
     sizes = _infer_size(sizes, shp[d])
     return self.view(shp[:d] + tuple(sizes) + shp[d + 1:])
@@ -866,7 +873,7 @@ def movedim(self, source, destination):
     return self.permute(*order)
 Tensor.moveaxis = movedim
 
-# %% ../nbs/01_tensor.ipynb #d0860a1e
+# %% ../nbs/01_tensor.ipynb #d18d4f03
 @patch_method
 def split(self, split_size_or_sections, dim=0):
     "Views of pieces of size `split_size` (the last may be smaller), or of the given `sections` sizes."
@@ -901,7 +908,7 @@ def select(self, dim, index):
     if not -n <= index < n: raise IndexError(f"select(): index {index} out of range for tensor of size {list(self.array.shape)} at dimension {d}")
     return self[(slice(None),) * d + (index,)]
 
-# %% ../nbs/01_tensor.ipynb #eea9344e
+# %% ../nbs/01_tensor.ipynb #10876c03
 def _is_basic(idx):
     "True when every index item is an int, slice, None or Ellipsis (so NumPy returns a view)."
     items = idx if isinstance(idx, tuple) else (idx,)
@@ -951,7 +958,7 @@ def __setitem__(self, idx, value):
     self.array[_convert_index(idx, xp)] = v
     _bump_version(self)
 
-# %% ../nbs/01_tensor.ipynb #4b2a1d4b
+# %% ../nbs/01_tensor.ipynb #eb481e11
 @patch_method
 def clone(self, *, memory_format=None):
     "A copy with its own memory."
@@ -1004,6 +1011,7 @@ def type(self, dtype=None, non_blocking=False, **kw):
     "With no argument, the legacy type name (`'torch.FloatTensor'`); else convert like `to(dtype)`."
     if dtype is None:
         return f"torch.{'cuda.' if self.is_cuda else ''}{_TYPE_NAMES[self.dtype.name]}Tensor"
+    if callable(dtype) and getattr(dtype, '__name__', '').endswith('Tensor'): dtype = 'torch.' + dtype.__name__   # x.type(torch.FloatTensor)
     if isinstance(dtype, str): dtype = next(d for d in _ALL_DTYPES if dtype.endswith(_TYPE_NAMES.get(d.name, '?') + 'Tensor'))
     return self.to(dtype)
 
@@ -1013,7 +1021,7 @@ def type_as(self, other): return self.to(other.dtype)
 Tensor.is_floating_point = lambda self: self.array.dtype.kind == 'f'
 Tensor.is_complex = lambda self: self.array.dtype.kind == 'c'
 
-# %% ../nbs/01_tensor.ipynb #4a583a9c
+# %% ../nbs/01_tensor.ipynb #3e872727
 @patch_method
 def __len__(self):
     if self.array.ndim == 0: raise TypeError("len() of a 0-d tensor")
