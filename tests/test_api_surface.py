@@ -91,7 +91,7 @@ def oracle(fn, specs, atol=1e-6, rtol=1e-6, grad=True):
 
 # ------------------------------------------------------------------------------------------- names
 TORCH_FUNCS = """tensor as_tensor from_numpy zeros ones full empty eye arange linspace logspace rand randn randint randperm
-zeros_like ones_like full_like empty_like rand_like randn_like randint_like normal bernoulli manual_seed
+zeros_like ones_like full_like empty_like rand_like randn_like randint_like normal bernoulli multinomial manual_seed
 abs neg exp exp2 expm1 log log2 log10 log1p sqrt rsqrt sin cos tan asin acos atan sinh cosh tanh asinh acosh atanh atan2
 sigmoid relu pow square reciprocal clamp clamp_min clamp_max clip sign sgn floor ceil round trunc frac fmod remainder lerp
 erf erfc erfinv hypot logaddexp xlogy maximum minimum div floor_divide true_divide mul add sub addcmul addcdiv softmax
@@ -123,7 +123,7 @@ float double half int long bool short byte char to type type_as item tolist nump
 nelement element_size dtype device is_floating_point is_complex stride storage_offset new_tensor new_zeros new_ones
 new_full new_empty fill_ zero_ copy_ uniform_ normal_ random_ bernoulli_ exponential_ requires_grad requires_grad_ grad
 grad_fn is_leaf backward retain_grad register_hook data apply_ map_ unfold diff cpu cuda is_cuda layout
-argwhere bincount histc logcumsumexp nanmedian quantile""".split()
+argwhere bincount histc logcumsumexp nanmedian quantile multinomial scatter_reduce dist""".split()
 
 @pytest.mark.parametrize('name', TORCH_FUNCS)
 def test_torch_function_exists(name):
@@ -362,6 +362,12 @@ case('gather', lambda L, x: x.gather(1, L.tensor([[0, 0], [1, 0], [2, 1]])), f(3
 case('scatter', lambda L, x, s: x.scatter(0, L.tensor([[1, 0, 2]]), s), f(3, 3), f(1, 3))
 case('scatter_value', lambda L, x: L.scatter(x, 1, L.tensor([[0], [2]]), 1.5), f(2, 3))
 case('scatter_add', lambda L, x, s: x.scatter_add(0, L.tensor([[1, 0, 1]]), s), f(3, 3), f(1, 3))
+for r in ('sum', 'prod', 'mean', 'amax', 'amin'):
+    for inc in (True, False):
+        case(f'scatter_reduce_{r}_{inc}', (lambda r, inc: lambda L, x, s: x.scatter_reduce(0, L.tensor([1, 0, 1, 3]), s, reduce=r, include_self=inc))(r, inc), f(4), f(4))
+case('scatter_reduce_2d', lambda L, x, s: L.scatter_reduce(x, 1, L.tensor([[0, 0], [2, 1]]), s, 'amax'), f(2, 3), f(2, 2))   # (torch's backward fails for src larger than index)
+case('scatter_reduce_ties', lambda L, x: L.zeros(2, dtype=L.float64).scatter_reduce(0, L.tensor([0, 0, 1]), x * 0 + 1, 'amax'), f(3))
+case('scatter_reduce_int', lambda L: L.tensor([1, 2, 3]).scatter_reduce(0, L.tensor([0, 0]), L.tensor([5, 7]), 'mean'))
 case('index_select', lambda L, x: L.index_select(x, 1, L.tensor([2, 0])), f(3, 4))
 case('index_add', lambda L, x, s: x.index_add(0, L.tensor([0, 2]), s), f(3, 2), f(2, 2))
 case('index_fill', lambda L, x: x.index_fill(1, L.tensor([0]), -1.), f(3, 2))
@@ -484,6 +490,14 @@ case('retain_grad', lambda L, x: (lambda y: (y.retain_grad(), y.sum().backward()
 case('grad_fn_name', lambda L, x: type((x * 2).sum().grad_fn).__name__, f(3))
 case('requires_grad_false', lambda L, x: x.detach().requires_grad_(True) * 2, nograd(f(3)))
 
+@pytest.mark.parametrize('shape,n,repl', [((4,), 2, False), ((4,), 10, True), ((3, 5), 4, False), ((3, 5), 7, True), ((2, 50), 1, True)])
+def test_multinomial_same_samples(shape, n, repl):
+    "With the same seed, the same draws as PyTorch (its CPU algorithm: exponential race / cumulative search)."
+    p = np.random.default_rng(1).random(shape).astype(np.float32)
+    torch.manual_seed(3); t = torch.multinomial(torch.from_numpy(p), n, repl)
+    tg.manual_seed(3); o = tg.multinomial(tg.from_numpy(p), n, repl)
+    assert o.tolist() == t.tolist() and o.dtype == tg.int64
+
 @pytest.mark.parametrize('name', list(C))
 def test_oracle(name):
     fn, specs, kw = C[name]
@@ -603,6 +617,8 @@ E = {
     'mul_tuple': lambda L: L.ones(2) * (1, 2),
     'repeat_interleave_neg': lambda L: L.ones(2, 3).repeat_interleave(-1),
     'exp_int_inplace': lambda L: L.arange(3).exp_(),
+    'multinomial_too_many': lambda L: L.multinomial(L.ones(3), 4),
+    'multinomial_negative': lambda L: L.multinomial(L.tensor([1., -1.]), 1),
 }
 
 @pytest.mark.parametrize('name', list(E))

@@ -8,11 +8,11 @@ __all__ = ['INPLACE', 'addcmul', 'addcdiv', 'logit', 'deg2rad', 'rad2deg', 'sinc
            'triu_indices', 'meshgrid', 'diag_embed', 'vander', 'block_diag', 'cartesian_prod', 'combinations',
            'atleast_1d', 'atleast_2d', 'atleast_3d', 'rot90', 'tensor_split', 'repeat_interleave', 'dstack',
            'column_stack', 'take_along_dim', 'nonzero', 'argwhere', 'unique_consecutive', 'bincount', 'histc',
-           'searchsorted', 'bucketize', 'cummax', 'cummin', 'diff', 'trapezoid', 'cumulative_trapezoid', 'logcumsumexp',
-           'quantile', 'nanmedian', 'dist', 'cross', 'kron', 'masked_scatter', 'detach', 'is_floating_point',
-           'is_nonzero']
+           'searchsorted', 'bucketize', 'cummax', 'cummin', 'ScatterReduce', 'scatter_reduce', 'diff', 'trapezoid',
+           'cumulative_trapezoid', 'logcumsumexp', 'quantile', 'nanmedian', 'dist', 'cross', 'kron', 'masked_scatter',
+           'multinomial', 'detach', 'is_floating_point', 'is_nonzero']
 
-# %% ../nbs/04h_more_ops.ipynb #25a54792
+# %% ../nbs/04h_more_ops.ipynb #c556cfd1
 import builtins, collections, itertools, math, numbers, importlib
 import numpy as np
 from .backend import xp_of_array
@@ -21,11 +21,12 @@ from .tensor import Tensor, patch_method, tensor, zeros, ones, arange, eye, floa
 from .autograd import no_grad
 from .reductions import return_types, _return_type
 from .products import linalg
-from .indexing import where, _inplace_op
+from .indexing import where, _inplace_op, _scatter_args
+from .autograd import Function
 from .movement import cat, stack
 import tinygrad_edu.ops, tinygrad_edu.reduce_ops, tinygrad_edu.matmul_ops   # the differentiable methods we build on
 
-# %% ../nbs/04h_more_ops.ipynb #7f41b41a
+# %% ../nbs/04h_more_ops.ipynb #bd0b00d4
 def _floating(x): return x if x.dtype.kind in 'fc' else x.to(get_default_dtype())
 
 def addcmul(input, tensor1, tensor2, *, value=1):
@@ -77,7 +78,7 @@ def clamp_max(input, max): return input.clamp(max=max)
 for _f in (addcmul, addcdiv, logit, deg2rad, rad2deg, sinc, positive, signbit, copysign, float_power, heaviside):
     setattr(Tensor, _f.__name__, _f)
 
-# %% ../nbs/04h_more_ops.ipynb #92cab866
+# %% ../nbs/04h_more_ops.ipynb #3ae6c43b
 @patch_method
 def nan_to_num(self, nan=0.0, posinf=None, neginf=None):
     "Replace NaN by `nan`, +inf by `posinf` (default: the largest finite value) and -inf by `neginf`."
@@ -101,7 +102,7 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None): return input.nan_to_nu
 def nansum(input, dim=None, keepdim=False, *, dtype=None): return input.nansum(dim, keepdim, dtype=dtype)
 def nanmean(input, dim=None, keepdim=False, *, dtype=None): return input.nanmean(dim, keepdim, dtype=dtype)
 
-# %% ../nbs/04h_more_ops.ipynb #7dfadd3d
+# %% ../nbs/04h_more_ops.ipynb #d58bc83c
 def tril_indices(row, col, offset=0, *, dtype=int64, device=None, **kw):
     "The (2, N) row/column indices of the lower triangle of a `row`×`col` matrix."
     return tensor(np.stack(np.tril_indices(row, offset, col)), dtype=dtype, device=device)
@@ -171,7 +172,7 @@ def atleast_3d(*tensors):
     res = [f(t) for t in (tensors[0] if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)) else tensors)]
     return res[0] if len(res) == 1 else tuple(res)
 
-# %% ../nbs/04h_more_ops.ipynb #054ec5e5
+# %% ../nbs/04h_more_ops.ipynb #f29414ad
 @patch_method
 def rot90(self, k=1, dims=(0, 1)):
     "Rotate by 90° `k` times in the plane `dims` (from the first towards the second)."
@@ -247,7 +248,7 @@ def take_along_dim(self, indices, dim=None):
 
 def take_along_dim(input, indices, dim=None): return input.take_along_dim(indices, dim)
 
-# %% ../nbs/04h_more_ops.ipynb #ceed5a63
+# %% ../nbs/04h_more_ops.ipynb #57d42b54
 @patch_method
 def nonzero(self, *, as_tuple=False):
     "The indices of the non-zero elements: an (N, ndim) tensor, or one 1-d tensor per dimension."
@@ -334,7 +335,61 @@ def cummin(self, dim):
 def cummax(input, dim): return input.cummax(dim)
 def cummin(input, dim): return input.cummin(dim)
 
-# %% ../nbs/04h_more_ops.ipynb #d91c277f
+# %% ../nbs/04h_more_ops.ipynb #943c8469
+def _identity(reduce, dt):
+    if reduce in ('sum', 'mean'): return 0
+    if reduce == 'prod': return 1
+    big = np.inf if dt.kind == 'f' else np.iinfo(dt).max
+    return -big if reduce == 'amax' else big
+
+class ScatterReduce(Function):
+    "`x.scatter_reduce(dim, index, src, reduce)`. Backward from the saved arrays (no double backward)."
+    node_name = 'ScatterReduceBackward0'
+    supports_double_backward = False
+    @staticmethod
+    def forward(ctx, x, src, idx, reduce, include_self):
+        a = x.array
+        v = src.array[tuple(slice(0, n) for n in np.broadcast_shapes(*[i.shape for i in idx]))] if src.ndim else src.array
+        hit = np.zeros(a.shape, np.int64); np.add.at(hit, idx, 1)
+        out = a.copy()
+        if not include_self: out[hit > 0] = _identity(reduce, a.dtype)
+        {'sum': np.add, 'mean': np.add, 'prod': np.multiply, 'amax': np.maximum, 'amin': np.minimum}[reduce].at(out, idx, v)
+        cnt = np.maximum(hit + builtins.int(include_self), 1)
+        if reduce == 'mean':
+            out = np.where(hit > 0, out / cnt if a.dtype.kind == 'f' else out // cnt, out).astype(a.dtype)
+        ctx.keep = (a, v, out, hit, cnt, idx, reduce, include_self, src.shape)
+        return Tensor._wrap(out)
+    @staticmethod
+    def backward(ctx, g):
+        a, v, out, hit, cnt, idx, reduce, include_self, src_shape = ctx.keep
+        g = g.array
+        own = np.ones(a.shape, bool) if include_self else hit == 0          # where the old value took part
+        if reduce == 'sum': gx, gs = g * own, g[idx]
+        elif reduce == 'mean': gx, gs = g * own / cnt, (g / cnt)[idx]
+        elif reduce == 'prod':
+            with np.errstate(divide='ignore', invalid='ignore'): gx, gs = np.where(own, g * out / a, 0), (g * out)[idx] / v
+        else:
+            mine, theirs = own & (a == out), v == out[idx]
+            ties = mine.astype(a.dtype); np.add.at(ties, idx, theirs)
+            gx, gs = g * mine / np.maximum(ties, 1), (g / np.maximum(ties, 1))[idx] * theirs
+        full = np.zeros(src_shape, g.dtype); full[tuple(slice(0, n) for n in gs.shape)] = gs
+        return Tensor._wrap(gx.astype(g.dtype)), Tensor._wrap(full)
+
+@patch_method
+def scatter_reduce(self, dim, index, src, reduce, *, include_self=True):
+    "Combine each `src` element into `self[index]` (along `dim`) with `reduce` in sum/prod/mean/amax/amin."
+    if reduce not in ('sum', 'prod', 'mean', 'amax', 'amin'):
+        raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
+    idx = _scatter_args(self, dim, index, src, 'scatter_reduce')
+    return ScatterReduce.apply(self, src, idx, reduce, include_self)
+
+def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
+    return input.scatter_reduce(dim, index, src, reduce, include_self=include_self)
+
+Tensor.scatter_reduce_ = lambda self, dim, index, src, reduce, *, include_self=True: _inplace_op(
+    self, lambda old: old.scatter_reduce(dim, index, src, reduce, include_self=include_self), src)
+
+# %% ../nbs/04h_more_ops.ipynb #5d1b5ba8
 @patch_method
 def diff(self, n=1, dim=-1, prepend=None, append=None):
     "`x[i+1] - x[i]` along `dim`, `n` times (optionally with `prepend`/`append` concatenated first)."
@@ -421,7 +476,7 @@ def nanmedian(self, dim=None, keepdim=False):
 
 def nanmedian(input, dim=None, keepdim=False): return input.nanmedian(dim, keepdim)
 
-# %% ../nbs/04h_more_ops.ipynb #38e2efec
+# %% ../nbs/04h_more_ops.ipynb #b1cf9fd7
 def dist(input, other, p=2):
     "The `p`-norm of `input - other`."
     return (input - other).norm(p)
@@ -463,7 +518,7 @@ def _matrix_norm(A, ord='fro', dim=(-2, -1), keepdim=False, *, dtype=None):
 
 linalg.solve, linalg.matrix_norm, linalg.cross = _solve, _matrix_norm, cross
 
-# %% ../nbs/04h_more_ops.ipynb #4a6acaa6
+# %% ../nbs/04h_more_ops.ipynb #aba33069
 def _inplace_method(name):
     def method(self, *args, **kwargs):
         def fn(old):
@@ -535,7 +590,34 @@ def masked_scatter(self, mask, source):
 
 def masked_scatter(input, mask, source): return input.masked_scatter(mask, source)
 
-# %% ../nbs/04h_more_ops.ipynb #1b2de131
+# %% ../nbs/04h_more_ops.ipynb #6cd75373
+from . import random as _random
+
+def multinomial(input, num_samples, replacement=False, *, generator=None):
+    "`num_samples` category indices per row, drawn with probability proportional to the row of `input`."
+    if input.ndim not in (1, 2): raise RuntimeError("prob_dist must be 1 or 2 dim")
+    if input.dtype.kind != 'f': raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: {_TYPE_NAMES[input.dtype.name]}")
+    if num_samples <= 0: raise RuntimeError("cannot sample n_sample <= 0 samples")
+    p = input.detach().numpy().reshape(-1, input.shape[-1])
+    n_cat = p.shape[1]
+    if not replacement and num_samples > n_cat: raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
+    if (p < 0).any() or not np.isfinite(p).all(): raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+    if (p.sum(1) == 0).any(): raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+    if not replacement or num_samples == 1:
+        q = p / _random.exponential_array(1., p.shape, p.dtype, generator=generator)
+        idx = q.argmax(1)[:, None] if num_samples == 1 else np.argsort(-q, axis=1, kind='stable')[:, :num_samples]
+    else:
+        cum = np.cumsum(p, axis=1, dtype=p.dtype)
+        cum = cum / cum[:, -1:]
+        cum[:, -1] = 1
+        u = _random.uniform_array((p.shape[0], num_samples), np.float64, generator=generator)
+        idx = np.stack([np.searchsorted(c.astype(np.float64), ui, side='left') for c, ui in zip(cum, u)])
+    out = tensor(idx.astype(np.int64))
+    return out.reshape(num_samples) if input.ndim == 1 else out
+
+Tensor.multinomial = multinomial
+
+# %% ../nbs/04h_more_ops.ipynb #06012e03
 def detach(input): return input.detach()
 def is_floating_point(input): return input.is_floating_point()
 def is_nonzero(input): return builtins.bool(input)
