@@ -461,6 +461,13 @@ case('numpy', lambda L, x: x.detach().numpy(), f(2, 3))
 case('type_legacy_class', lambda L, x: x.type(L.FloatTensor).dtype, i64(3))
 case('dist', lambda L, x, y: x.dist(y), f(3), f(3))
 case('dist_p1', lambda L, x, y: L.dist(x, y, 1), f(3), f(3))
+case('legacy_new', lambda L, x: (x.new(2, 3).shape, x.new([1, 2]), x.new().shape), i64(3))
+case('legacy_Tensor', lambda L: (L.Tensor().shape, L.Tensor(2, 3).shape, L.Tensor([1, 2]), L.Tensor([[1]]).dtype))
+case('legacy_isinstance', lambda L: (isinstance(L.ones(2), L.FloatTensor), isinstance(L.ones(2).long(), L.FloatTensor),
+                                     isinstance(L.ones(2).long(), L.LongTensor), L.typename(L.ones(2).double())))
+case('finfo_iinfo', lambda L: (L.finfo(L.float32).eps, L.finfo(L.float64).max, L.finfo(L.float16).tiny, L.finfo(L.float32).bits,
+                               L.finfo().dtype, L.iinfo(L.int32).min, L.iinfo(L.uint8).max, L.iinfo(L.int64).bits))
+case('constants', lambda L: (L.inf, L.pi, L.e, L.get_num_threads() > 0, L.backends.cudnn.enabled, L.backends.mps.is_available()))
 case('int_float_bool_builtin', lambda L, x: (int(x[0]), float(x[0]), bool(x[0]), len(x)), nograd(f(3)))
 case('attrs', lambda L, x: (x.shape, x.size(), x.size(1), x.size(-1), x.dim(), x.ndim, x.ndimension(), x.numel(),
                             x.nelement(), x.element_size(), x.dtype, x.is_floating_point(), x.is_complex(),
@@ -617,6 +624,10 @@ E = {
     'mul_tuple': lambda L: L.ones(2) * (1, 2),
     'repeat_interleave_neg': lambda L: L.ones(2, 3).repeat_interleave(-1),
     'exp_int_inplace': lambda L: L.arange(3).exp_(),
+    'cat_tensor': lambda L: L.cat(L.ones(2, 3)),
+    'stack_tensor': lambda L: L.stack(L.ones(2, 3)),
+    'index_0d': lambda L: L.ones(2).sum()[0],
+    'finfo_int': lambda L: L.finfo(L.int64),
     'multinomial_too_many': lambda L: L.multinomial(L.ones(3), 4),
     'multinomial_negative': lambda L: L.multinomial(L.tensor([1., -1.]), 1),
 }

@@ -5,10 +5,11 @@ __version__ = "0.1.0"
 
 # %% auto #0
 __all__ = ['float', 'double', 'half', 'cfloat', 'cdouble', 'long', 'int', 'short', 'bool', 'FloatTensor', 'DoubleTensor',
-           'HalfTensor', 'LongTensor', 'IntTensor', 'ShortTensor', 'ByteTensor', 'CharTensor', 'BoolTensor',
-           'is_tensor', 'numel']
+           'HalfTensor', 'LongTensor', 'IntTensor', 'ShortTensor', 'ByteTensor', 'CharTensor', 'BoolTensor', 'inf',
+           'nan', 'pi', 'e', 'backends', 'is_tensor', 'numel', 'finfo', 'iinfo', 'typename', 'get_num_threads',
+           'set_num_threads', 'use_deterministic_algorithms', 'are_deterministic_algorithms_enabled']
 
-# %% ../nbs/12_namespace.ipynb #36d88d9e
+# %% ../nbs/12_namespace.ipynb #d24bcaba
 import builtins as _builtins
 from .backend import device
 from .tensor import (Tensor, Size, dtype, tensor, as_tensor, from_numpy, empty, zeros, ones, full, eye,
@@ -38,15 +39,17 @@ _export_ops(broadcasting, pointwise, reductions, products, movement, rearrange, 
 float, double, half, cfloat, cdouble = float32, float64, float16, complex64, complex128
 long, int, short, bool = int64, int32, int16, bool_
 
-# %% ../nbs/12_namespace.ipynb #95ebeba7
-def _typed_tensor(dt, name):
-    def make(*args):
+# %% ../nbs/12_namespace.ipynb #91aee9e7
+class _LegacyTensorType(type):
+    "The type of `torch.FloatTensor` & co.: calling one makes a tensor of its dtype; `isinstance` checks the dtype."
+    def __call__(cls, *args):
         if len(args) == 1 and not isinstance(args[0], _builtins.int):
-            return tensor(args[0], dtype=dt)
-        return zeros(*args, dtype=dt)
-    make.__name__ = make.__qualname__ = name
-    make.__doc__ = f"Legacy constructor: a {dt} tensor from data, or of the given size."
-    return make
+            return tensor(args[0], dtype=cls.dtype)
+        return zeros(*args, dtype=cls.dtype)
+    def __instancecheck__(cls, obj): return isinstance(obj, Tensor) and obj.dtype is cls.dtype and obj.device.type == 'cpu'
+
+def _typed_tensor(dt, name):
+    return _LegacyTensorType(name, (), {'dtype': dt, '__doc__': f"Legacy constructor: a {dt} tensor from data, or of the given size."})
 
 FloatTensor, DoubleTensor, HalfTensor = _typed_tensor(float32, 'FloatTensor'), _typed_tensor(float64, 'DoubleTensor'), _typed_tensor(float16, 'HalfTensor')
 LongTensor, IntTensor, ShortTensor = _typed_tensor(int64, 'LongTensor'), _typed_tensor(int32, 'IntTensor'), _typed_tensor(int16, 'ShortTensor')
@@ -57,3 +60,43 @@ def is_tensor(obj):
     return isinstance(obj, Tensor)
 
 def numel(input): return input.numel()
+
+# %% ../nbs/12_namespace.ipynb #a187d7b0
+import math as _math, os as _os, types as _types
+import numpy as _np
+inf, nan, pi, e = _math.inf, _math.nan, _math.pi, _math.e
+
+class finfo:
+    "Limits of a floating dtype: `bits`, `eps`, `max`, `min`, `tiny` (= `smallest_normal`), `resolution`."
+    def __init__(self, type=None):
+        type = type or get_default_dtype()
+        if type.kind != 'f': raise TypeError("torch.finfo() requires a floating point input type. Use torch.iinfo to handle 'torch.finfo'")
+        f = _np.finfo(type.np)
+        self.bits, self.eps, self.max, self.min = f.bits, _builtins.float(f.eps), _builtins.float(f.max), _builtins.float(f.min)
+        self.tiny = self.smallest_normal = _builtins.float(f.tiny)
+        self.resolution, self.dtype = _builtins.float(f.resolution), str(type).split('.')[-1]
+    def __repr__(self):
+        return f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, eps={self.eps:g}, smallest_normal={self.tiny:g}, tiny={self.tiny:g}, dtype={self.dtype})"
+
+class iinfo:
+    "Limits of an integer dtype: `bits`, `max`, `min`."
+    def __init__(self, type):
+        if type.kind not in 'iub': raise TypeError("torch.iinfo() requires an integer input type. Use torch.finfo to handle 'torch.iinfo'")
+        i = _np.iinfo(type.np)
+        self.bits, self.max, self.min, self.dtype = i.bits, _builtins.int(i.max), _builtins.int(i.min), str(type).split('.')[-1]
+    def __repr__(self): return f"iinfo(min={self.min}, max={self.max}, dtype={self.dtype})"
+
+def typename(obj):
+    "`'torch.FloatTensor'` for a tensor, the class name otherwise."
+    return obj.type() if isinstance(obj, Tensor) else type(obj).__name__
+
+_settings = {'num_threads': _os.cpu_count() or 1, 'deterministic': False}
+def get_num_threads(): return _settings['num_threads']
+def set_num_threads(n): _settings['num_threads'] = _builtins.int(n)       # recorded only: NumPy's BLAS picks its threads
+def use_deterministic_algorithms(mode, *, warn_only=False): _settings['deterministic'] = _builtins.bool(mode)
+def are_deterministic_algorithms_enabled(): return _settings['deterministic']
+
+backends = _types.SimpleNamespace(
+    cudnn=_types.SimpleNamespace(enabled=True, benchmark=False, deterministic=False, is_available=lambda: cuda.is_available(), version=lambda: None),
+    cuda=_types.SimpleNamespace(matmul=_types.SimpleNamespace(allow_tf32=False), is_built=lambda: cuda.is_available()),
+    mps=_types.SimpleNamespace(is_available=lambda: False, is_built=lambda: False))

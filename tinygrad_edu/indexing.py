@@ -9,7 +9,7 @@ __all__ = ['sort_result', 'topk_result', 'add_at', 'Index', 'IndexPutAcc', 'Inde
            'MaskedFill', 'MaskedFillTensor', 'masked_fill', 'MaskedSelect', 'masked_select', 'Sort', 'Topk', 'sort',
            'argsort', 'topk', 'one_hot']
 
-# %% ../nbs/04c_indexing.ipynb #ab7527aa
+# %% ../nbs/04c_indexing.ipynb #90f98087
 import builtins, collections, importlib, numbers
 import numpy as np
 from .backend import xp_of_array
@@ -19,7 +19,7 @@ from .movement import Select, Slice, Unsqueeze, Alias, SliceScatter, sum_to_size
 
 _T = importlib.import_module('tinygrad_edu.tensor')
 
-# %% ../nbs/04c_indexing.ipynb #abc51d79
+# %% ../nbs/04c_indexing.ipynb #f28ed253
 def add_at(z, idx, v):
     "In place `z[idx] += v`, adding once per occurrence of repeated indices (NumPy `add.at`, CuPy `scatter_add`)."
     if isinstance(z, np.ndarray): np.add.at(z, idx, v)
@@ -49,7 +49,7 @@ class IndexPutAcc(Function):
     @staticmethod
     def backward(ctx, gg): return Index.apply(gg, ctx.idx)
 
-# %% ../nbs/04c_indexing.ipynb #0f98427f
+# %% ../nbs/04c_indexing.ipynb #651030ee
 def _is_int(i): return isinstance(i, numbers.Integral) and not isinstance(i, (bool, np.bool_)) or \
     isinstance(i, Tensor) and i.array.ndim == 0 and i.array.dtype.kind in 'iu'
 
@@ -73,7 +73,9 @@ def _parse_index(self, idx):
     items = idx if isinstance(idx, tuple) else (idx,)
     xp = xp_of_array(self.array)
     used = builtins.sum(_dims_used(i, xp) for i in items)
-    if used > self.array.ndim: raise IndexError(f"too many indices for tensor of dimension {self.array.ndim}")
+    if used > self.array.ndim:
+        if self.array.ndim == 0 and builtins.any(isinstance(i, numbers.Integral) for i in items): raise IndexError(_T._ZERO_DIM_INDEX)
+        raise IndexError(f"too many indices for tensor of dimension {self.array.ndim}")
     t, d, od, adv = self, 0, 0, {}        # d: dimension in the view t; od: in self (for error messages)
     for i in items:
         if i is None: t = Unsqueeze.apply(t, d); d += 1
@@ -111,7 +113,7 @@ def __getitem__(self, idx):
     t, adv = _parse_index(self, idx)
     return t if adv is None else Index.apply(t, adv)
 
-# %% ../nbs/04c_indexing.ipynb #35cf0cd9
+# %% ../nbs/04c_indexing.ipynb #5c9244b0
 class IndexPut(Function):
     "`x[idx] = value` (or `+=` with `accumulate`) out of place. Backward: `g` (zeroed at idx) to x, `g[idx]` to value."
     node_name = 'IndexPutBackward0'
@@ -151,7 +153,7 @@ class Fill(Function):
 
 class Zero(Fill): node_name = 'ZeroBackward0'
 
-# %% ../nbs/04c_indexing.ipynb #b199f50d
+# %% ../nbs/04c_indexing.ipynb #9d559a46
 def _is_tracked_view(t): return t._base is not None and t._view_fn is not None
 
 def _check_writable(t):
@@ -199,7 +201,7 @@ def zero_(self):
     "Fill with zeros."
     return _inplace_op(self, lambda old: Zero.apply(Tensor._wrap(old.array) if _is_tracked_view(self) else old, 0))
 
-# %% ../nbs/04c_indexing.ipynb #971927cb
+# %% ../nbs/04c_indexing.ipynb #5e60009a
 def _value_for_put(self, value):
     if isinstance(value, Tensor):
         if value.dtype is not self.dtype and value.array.ndim:
@@ -233,7 +235,7 @@ def index_put_(self, indices, values, accumulate=False):
 def index_put(self, indices, values, accumulate=False):
     return self.clone().index_put_(indices, values, accumulate)
 
-# %% ../nbs/04c_indexing.ipynb #441c6e13
+# %% ../nbs/04c_indexing.ipynb #c16785cb
 def _along(index, dim):
     "The index tuple addressing `x[..., index[pos], ...]` (index along `dim`, the position itself elsewhere)."
     xp = xp_of_array(index)
@@ -261,7 +263,7 @@ def gather(input, dim, index, *, sparse_grad=False, out=None):
     return Gather.apply(input, _along(index.array, d))
 Tensor.gather = gather
 
-# %% ../nbs/04c_indexing.ipynb #60e600d5
+# %% ../nbs/04c_indexing.ipynb #ed4f554f
 class Scatter(Function):
     "`x.scatter(dim, index, src)` out of place (`reduce`: None, 'add' or 'multiply'). Backward: g zeroed where written; src gets g gathered."
     node_name = 'ScatterBackward0'
@@ -320,7 +322,7 @@ Tensor.scatter_ = lambda self, dim, index, src=None, *, value=None, reduce=None:
     self, lambda old: scatter(old, dim, index, src, value=value, reduce=reduce), src)
 Tensor.scatter_add_ = lambda self, dim, index, src: _inplace_op(self, lambda old: scatter_add(old, dim, index, src), src)
 
-# %% ../nbs/04c_indexing.ipynb #6e6147f9
+# %% ../nbs/04c_indexing.ipynb #5ea73bfe
 class IndexSelect(Index): node_name = 'IndexSelectBackward0'
 class Take(Index): node_name = 'TakeBackward0'
 class IndexAdd(IndexPut): node_name = 'IndexAddBackward0'
@@ -366,7 +368,7 @@ Tensor.index_add_ = lambda self, dim, index, source, *, alpha=1: _inplace_op(sel
 Tensor.index_copy_ = lambda self, dim, index, source: _inplace_op(self, lambda old: index_copy(old, dim, index, source), source)
 Tensor.index_fill_ = lambda self, dim, index, value: _inplace_op(self, lambda old: index_fill(old, dim, index, value), value)
 
-# %% ../nbs/04c_indexing.ipynb #9d243526
+# %% ../nbs/04c_indexing.ipynb #54a5e29e
 def _check_broadcast(a, b):
     "PyTorch's error when shapes `a` and `b` do not broadcast."
     for k in range(1, 1 + builtins.min(len(a), len(b))):
@@ -400,7 +402,7 @@ def where(condition, input=None, other=None, *, out=None):
     return Where.apply(condition, *ops)
 Tensor.where = lambda self, condition, other: where(condition, self, other)
 
-# %% ../nbs/04c_indexing.ipynb #2ef6936b
+# %% ../nbs/04c_indexing.ipynb #27ad93a0
 class MaskedFill(Function):
     "`x.masked_fill(mask, value)`. Backward: x gets g where not masked; a tensor value gets the masked sum."
     node_name = 'MaskedFillBackward0'
@@ -452,7 +454,7 @@ def masked_select(input, mask, *, out=None):
 Tensor.masked_fill, Tensor.masked_select = masked_fill, masked_select
 Tensor.masked_fill_ = lambda self, mask, value: _inplace_op(self, lambda old: masked_fill(old, mask, value), value)
 
-# %% ../nbs/04c_indexing.ipynb #5da8c726
+# %% ../nbs/04c_indexing.ipynb #498ce6e8
 sort_result = collections.namedtuple('sort', ['values', 'indices'])
 topk_result = collections.namedtuple('topk', ['values', 'indices'])
 
@@ -498,7 +500,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
 
 Tensor.sort, Tensor.argsort, Tensor.topk = sort, argsort, topk
 
-# %% ../nbs/04c_indexing.ipynb #4279df46
+# %% ../nbs/04c_indexing.ipynb #f0c20dc6
 def one_hot(tensor, num_classes=-1):
     "int64 tensor of shape `(*tensor.shape, num_classes)` with a 1 at each class index."
     if tensor.dtype is not _T.int64: raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
@@ -511,6 +513,6 @@ def one_hot(tensor, num_classes=-1):
     xp = xp_of_array(a)
     return Tensor._wrap((a[..., None] == xp.arange(num_classes)).astype(np.int64))
 
-# %% ../nbs/04c_indexing.ipynb #22a4b0be
+# %% ../nbs/04c_indexing.ipynb #6f41e558
 _repatch_module(['gather', 'scatter', 'scatter_add', 'index_select', 'take', 'index_add', 'index_copy', 'index_fill',
                  'where', 'masked_fill', 'masked_select', 'sort', 'argsort', 'topk', 'one_hot'], globals())

@@ -12,7 +12,7 @@ __all__ = ['INPLACE', 'addcmul', 'addcdiv', 'logit', 'deg2rad', 'rad2deg', 'sinc
            'cumulative_trapezoid', 'logcumsumexp', 'quantile', 'nanmedian', 'dist', 'cross', 'kron', 'masked_scatter',
            'multinomial', 'detach', 'is_floating_point', 'is_nonzero']
 
-# %% ../nbs/04h_more_ops.ipynb #c556cfd1
+# %% ../nbs/04h_more_ops.ipynb #3ed7aff2
 import builtins, collections, itertools, math, numbers, importlib
 import numpy as np
 from .backend import xp_of_array
@@ -26,7 +26,7 @@ from .autograd import Function
 from .movement import cat, stack
 import tinygrad_edu.ops, tinygrad_edu.reduce_ops, tinygrad_edu.matmul_ops   # the differentiable methods we build on
 
-# %% ../nbs/04h_more_ops.ipynb #bd0b00d4
+# %% ../nbs/04h_more_ops.ipynb #72f0f80a
 def _floating(x): return x if x.dtype.kind in 'fc' else x.to(get_default_dtype())
 
 def addcmul(input, tensor1, tensor2, *, value=1):
@@ -78,7 +78,7 @@ def clamp_max(input, max): return input.clamp(max=max)
 for _f in (addcmul, addcdiv, logit, deg2rad, rad2deg, sinc, positive, signbit, copysign, float_power, heaviside):
     setattr(Tensor, _f.__name__, _f)
 
-# %% ../nbs/04h_more_ops.ipynb #3ae6c43b
+# %% ../nbs/04h_more_ops.ipynb #ba0622e5
 @patch_method
 def nan_to_num(self, nan=0.0, posinf=None, neginf=None):
     "Replace NaN by `nan`, +inf by `posinf` (default: the largest finite value) and -inf by `neginf`."
@@ -102,7 +102,7 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None): return input.nan_to_nu
 def nansum(input, dim=None, keepdim=False, *, dtype=None): return input.nansum(dim, keepdim, dtype=dtype)
 def nanmean(input, dim=None, keepdim=False, *, dtype=None): return input.nanmean(dim, keepdim, dtype=dtype)
 
-# %% ../nbs/04h_more_ops.ipynb #d58bc83c
+# %% ../nbs/04h_more_ops.ipynb #a1b10ec0
 def tril_indices(row, col, offset=0, *, dtype=int64, device=None, **kw):
     "The (2, N) row/column indices of the lower triangle of a `row`×`col` matrix."
     return tensor(np.stack(np.tril_indices(row, offset, col)), dtype=dtype, device=device)
@@ -172,7 +172,7 @@ def atleast_3d(*tensors):
     res = [f(t) for t in (tensors[0] if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)) else tensors)]
     return res[0] if len(res) == 1 else tuple(res)
 
-# %% ../nbs/04h_more_ops.ipynb #f29414ad
+# %% ../nbs/04h_more_ops.ipynb #8502e7d6
 @patch_method
 def rot90(self, k=1, dims=(0, 1)):
     "Rotate by 90° `k` times in the plane `dims` (from the first towards the second)."
@@ -248,7 +248,7 @@ def take_along_dim(self, indices, dim=None):
 
 def take_along_dim(input, indices, dim=None): return input.take_along_dim(indices, dim)
 
-# %% ../nbs/04h_more_ops.ipynb #57d42b54
+# %% ../nbs/04h_more_ops.ipynb #f061d54f
 @patch_method
 def nonzero(self, *, as_tuple=False):
     "The indices of the non-zero elements: an (N, ndim) tensor, or one 1-d tensor per dimension."
@@ -335,7 +335,7 @@ def cummin(self, dim):
 def cummax(input, dim): return input.cummax(dim)
 def cummin(input, dim): return input.cummin(dim)
 
-# %% ../nbs/04h_more_ops.ipynb #943c8469
+# %% ../nbs/04h_more_ops.ipynb #1cef698f
 def _identity(reduce, dt):
     if reduce in ('sum', 'mean'): return 0
     if reduce == 'prod': return 1
@@ -389,7 +389,7 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
 Tensor.scatter_reduce_ = lambda self, dim, index, src, reduce, *, include_self=True: _inplace_op(
     self, lambda old: old.scatter_reduce(dim, index, src, reduce, include_self=include_self), src)
 
-# %% ../nbs/04h_more_ops.ipynb #5d1b5ba8
+# %% ../nbs/04h_more_ops.ipynb #34339990
 @patch_method
 def diff(self, n=1, dim=-1, prepend=None, append=None):
     "`x[i+1] - x[i]` along `dim`, `n` times (optionally with `prepend`/`append` concatenated first)."
@@ -476,7 +476,7 @@ def nanmedian(self, dim=None, keepdim=False):
 
 def nanmedian(input, dim=None, keepdim=False): return input.nanmedian(dim, keepdim)
 
-# %% ../nbs/04h_more_ops.ipynb #b1cf9fd7
+# %% ../nbs/04h_more_ops.ipynb #afe6f05d
 def dist(input, other, p=2):
     "The `p`-norm of `input - other`."
     return (input - other).norm(p)
@@ -518,7 +518,7 @@ def _matrix_norm(A, ord='fro', dim=(-2, -1), keepdim=False, *, dtype=None):
 
 linalg.solve, linalg.matrix_norm, linalg.cross = _solve, _matrix_norm, cross
 
-# %% ../nbs/04h_more_ops.ipynb #aba33069
+# %% ../nbs/04h_more_ops.ipynb #97c56d1c
 def _inplace_method(name):
     def method(self, *args, **kwargs):
         def fn(old):
@@ -590,7 +590,7 @@ def masked_scatter(self, mask, source):
 
 def masked_scatter(input, mask, source): return input.masked_scatter(mask, source)
 
-# %% ../nbs/04h_more_ops.ipynb #6cd75373
+# %% ../nbs/04h_more_ops.ipynb #057ed864
 from . import random as _random
 
 def multinomial(input, num_samples, replacement=False, *, generator=None):
@@ -617,7 +617,14 @@ def multinomial(input, num_samples, replacement=False, *, generator=None):
 
 Tensor.multinomial = multinomial
 
-# %% ../nbs/04h_more_ops.ipynb #06012e03
+# %% ../nbs/04h_more_ops.ipynb #a1d378fc
 def detach(input): return input.detach()
+
+@patch_method
+def new(self, *args, **kwargs):
+    "Legacy `x.new(data)` / `x.new(*sizes)`: a new tensor with `x`'s dtype and device."
+    if len(args) == 1 and not isinstance(args[0], numbers.Integral):
+        return tensor(args[0], dtype=self.dtype, device=self.device)
+    return self.new_empty(args if args else (0,))
 def is_floating_point(input): return input.is_floating_point()
 def is_nonzero(input): return builtins.bool(input)

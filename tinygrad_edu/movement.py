@@ -10,7 +10,7 @@ __all__ = ['concat', 'concatenate', 'row_stack', 'swapaxes', 'swapdims', 'moveax
            'transpose', 't', 'squeeze', 'unsqueeze', 'narrow', 'select', 'split', 'chunk', 'unbind', 'movedim', 'clone',
            'ravel']
 
-# %% ../nbs/04b_movement.ipynb #5e6bc239
+# %% ../nbs/04b_movement.ipynb #662e37a8
 import builtins, importlib, math, numbers
 import numpy as np
 from .backend import xp_of_array
@@ -19,7 +19,7 @@ from .autograd import Function, no_grad, gradcheck
 
 _T = importlib.import_module('tinygrad_edu.tensor')   # the module (the package attribute `tensor` is the function)
 
-# %% ../nbs/04b_movement.ipynb #2c80b5f2
+# %% ../nbs/04b_movement.ipynb #ad5b7cfb
 class View(Function):
     "`x.view(shape)`: same memory, new shape. Backward: reshape the gradient back."
     node_name = 'ViewBackward0'
@@ -60,7 +60,7 @@ class Alias(Function):
     @staticmethod
     def backward(ctx, g): return g
 
-# %% ../nbs/04b_movement.ipynb #fc67db57
+# %% ../nbs/04b_movement.ipynb #5c70c02f
 @patch_method
 def view(self, *shape):
     "Same memory, new shape (raises if the memory layout does not allow it)."
@@ -98,7 +98,7 @@ def flatten(self, start_dim=0, end_dim=-1):
 
 Tensor.ravel = lambda self: self.reshape(-1)
 
-# %% ../nbs/04b_movement.ipynb #9c8fd579
+# %% ../nbs/04b_movement.ipynb #e45aab5e
 class Permute(Function):
     "`x.permute(dims)`. Backward: permute by the inverse permutation."
     node_name = 'PermuteBackward0'
@@ -128,7 +128,7 @@ class MatrixT(Function):
     @staticmethod
     def backward(ctx, g): return g.t()
 
-# %% ../nbs/04b_movement.ipynb #c2fe8652
+# %% ../nbs/04b_movement.ipynb #1afce198
 @patch_method
 def permute(self, *dims):
     "Reorder the dimensions (a view)."
@@ -152,7 +152,7 @@ def t(self):
     if self.array.ndim > 2: raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self.array.ndim}D")
     return MatrixT.apply(self)
 
-# %% ../nbs/04b_movement.ipynb #feb4e59e
+# %% ../nbs/04b_movement.ipynb #58dc7cd4
 class SumToSize(Function):
     "Sum `g` over the dimensions that broadcasting added or stretched, giving `shape`. Backward: expand."
     node_name = 'SumBackward1'
@@ -194,7 +194,7 @@ def expand(self, *sizes):
             raise RuntimeError(f"The expanded size of the tensor ({e}) must match the existing size ({s}) at non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: {list(shp)}")
     return Expand.apply(self, target)
 
-# %% ../nbs/04b_movement.ipynb #d8dc587d
+# %% ../nbs/04b_movement.ipynb #1058bd1c
 class Squeeze(Function):
     "`x.squeeze()`: drop all size-1 dimensions. Backward: reshape back."
     node_name = 'SqueezeBackward0'
@@ -232,7 +232,7 @@ def unsqueeze(self, dim):
     "Insert a dimension of size 1 at `dim`."
     return Unsqueeze.apply(self, _wrap_dim(dim, self.array.ndim + 1))
 
-# %% ../nbs/04b_movement.ipynb #78741567
+# %% ../nbs/04b_movement.ipynb #76b0ba1b
 class SliceScatter(Function):
     "Zeros of `shape` with `g` written at the basic index `idx` (the backward of every slicing view)."
     node_name = 'SliceScatterBackward0'
@@ -289,7 +289,7 @@ def narrow(self, dim, start, length):
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({self.array.shape[d]}).")
     return _slice(self, d, start, start + length)
 
-# %% ../nbs/04b_movement.ipynb #bbc0dabd
+# %% ../nbs/04b_movement.ipynb #5c0e1791
 class Split(Function):
     "`x.split(size, d)`: equal pieces (the last may be smaller). Backward: concatenate the gradients."
     node_name = 'SplitBackward0'
@@ -314,7 +314,7 @@ class Unbind(Function):
     @staticmethod
     def backward(ctx, *grads): return stack(grads, ctx.d)
 
-# %% ../nbs/04b_movement.ipynb #73fb53f7
+# %% ../nbs/04b_movement.ipynb #5be67ebd
 @patch_method
 def split(self, split_size_or_sections, dim=0):
     "Views of pieces of size `split_size` (the last may be smaller), or of the given `sections` sizes."
@@ -334,7 +334,7 @@ def unbind(self, dim=0):
     if self.array.ndim == 0: raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     return Unbind.apply(self, _wrap_dim(dim, self.array.ndim))
 
-# %% ../nbs/04b_movement.ipynb #1c23a2df
+# %% ../nbs/04b_movement.ipynb #a186801b
 class ToCopy(Function):
     "The result of `x.to(dtype/device)`. Backward: convert the gradient back."
     node_name = 'ToCopyBackward0'
@@ -347,7 +347,7 @@ class ToCopy(Function):
 
 _T._to_differentiable = lambda src, a: ToCopy.apply(src, a)
 
-# %% ../nbs/04b_movement.ipynb #16036972
+# %% ../nbs/04b_movement.ipynb #d6082e72
 class Cat(Function):
     "`cat(tensors, d)`. Backward: each input gets its block of the gradient."
     node_name = 'CatBackward0'
@@ -392,9 +392,10 @@ class Stack(Function):
     @staticmethod
     def backward(ctx, g): return g.unbind(ctx.d)
 
-# %% ../nbs/04b_movement.ipynb #769a6a3a
+# %% ../nbs/04b_movement.ipynb #bd8abf20
 def cat(tensors, dim=0, *, out=None):
     "Concatenate `tensors` along the existing dimension `dim`."
+    if isinstance(tensors, Tensor): raise TypeError("cat(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor")
     tensors = list(tensors)
     if not tensors: raise ValueError("torch.cat(): expected a non-empty list of Tensors")
     return Cat.apply(*tensors, dim=dim)
@@ -402,6 +403,7 @@ concat = concatenate = cat
 
 def stack(tensors, dim=0, *, out=None):
     "Stack equally shaped `tensors` along a new dimension `dim`."
+    if isinstance(tensors, Tensor): raise TypeError("stack(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor")
     tensors = list(tensors)
     if not tensors: raise RuntimeError("stack expects a non-empty TensorList")
     return Stack.apply(*tensors, dim=dim)
@@ -416,7 +418,7 @@ def vstack(tensors):
     return cat([t.reshape(1, -1) if t.ndim < 2 else t for t in tensors], 0)
 row_stack = vstack
 
-# %% ../nbs/04b_movement.ipynb #95144940
+# %% ../nbs/04b_movement.ipynb #d111089e
 def reshape(input, shape): return input.reshape(shape)
 def flatten(input, start_dim=0, end_dim=-1): return input.flatten(start_dim, end_dim)
 def unflatten(input, dim, sizes): return input.unflatten(dim, sizes)
