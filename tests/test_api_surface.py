@@ -635,3 +635,17 @@ E = {
 @pytest.mark.parametrize('name', list(E))
 def test_errors(name):
     both_raise(E[name])
+
+# ------------------------------------------------------------------------------------------- printing
+REPRS = ["L.tensor([1e10, 1.])", "L.tensor([1e-10, 1.])", "L.tensor([123456.789, 0.001])", "L.tensor([float('inf'), float('nan'), -1.5])",
+         "L.tensor([1, -2, 300])", "L.tensor([True, False])", "L.tensor([1.5], dtype=L.float16)", "L.tensor([1.123456789], dtype=L.float64)",
+         "L.tensor(3.)", "L.tensor(3)", "L.zeros(0)", "L.zeros(2, 0)", "L.ones(2, 2, 2)", "L.arange(2000.)", "L.arange(100).view(10, 10)",
+         "L.ones(2, requires_grad=True)", "L.ones(2, requires_grad=True) * 2", "L.ones(2, dtype=L.int32)", "L.ones(2, dtype=L.uint8)",
+         "L.tensor([[1., 2.5], [3., 4.]]).cummax(0)", "L.tensor([[1., 2.5], [3., 4.]]).sort()", "L.tensor([[1., 2.5], [3., 4.]]).max(1)",
+         "L.tensor([3., 1., 2.]).topk(2)", "L.tensor([0.1, 0.25]).double()", "L.linspace(0, 1, 7)", "L.tensor([1e-5, 1e5])",
+         "L.tensor([-0.0, 0.0])", "L.float32", "L.Size([2, 3])", "L.ones(2).device", "L.finfo(L.float32)"]
+
+@pytest.mark.parametrize('expr', REPRS)
+def test_repr(expr):
+    t, o = (repr(eval(expr, {'L': L})) for L in (torch, tg))
+    assert o == t, f"\n--- ours ---\n{o}\n--- torch ---\n{t}"
