@@ -649,3 +649,10 @@ REPRS = ["L.tensor([1e10, 1.])", "L.tensor([1e-10, 1.])", "L.tensor([123456.789,
 def test_repr(expr):
     t, o = (repr(eval(expr, {'L': L})) for L in (torch, tg))
     assert o == t, f"\n--- ours ---\n{o}\n--- torch ---\n{t}"
+
+# ------------------------------------------------------------------------------------------- utils.data samplers
+@pytest.mark.parametrize('w,n,repl', [([0.1, 0.9, 0.4], 5, True), ([0.1, 0.9, 0.4], 2, False), ([1, 2, 3, 4, 5, 6], 20, True)])
+def test_weighted_random_sampler_same_indices(w, n, repl):
+    t = list(torch.utils.data.WeightedRandomSampler(w, n, repl, generator=torch.Generator().manual_seed(0)))
+    o = list(tg.utils.data.WeightedRandomSampler(w, n, repl, generator=tg.Generator().manual_seed(0)))
+    assert o == t
