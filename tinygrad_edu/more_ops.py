@@ -12,7 +12,7 @@ __all__ = ['INPLACE', 'addcmul', 'addcdiv', 'logit', 'deg2rad', 'rad2deg', 'sinc
            'cumulative_trapezoid', 'logcumsumexp', 'quantile', 'nanmedian', 'dist', 'cross', 'kron', 'masked_scatter',
            'multinomial', 'detach', 'is_floating_point', 'is_nonzero']
 
-# %% ../nbs/04h_more_ops.ipynb #3ed7aff2
+# %% ../nbs/04h_more_ops.ipynb #fe1c07b3
 import builtins, collections, itertools, math, numbers, importlib
 import numpy as np
 from .backend import xp_of_array
@@ -26,7 +26,7 @@ from .autograd import Function
 from .movement import cat, stack
 import tinygrad_edu.ops, tinygrad_edu.reduce_ops, tinygrad_edu.matmul_ops   # the differentiable methods we build on
 
-# %% ../nbs/04h_more_ops.ipynb #72f0f80a
+# %% ../nbs/04h_more_ops.ipynb #d5cf8503
 def _floating(x): return x if x.dtype.kind in 'fc' else x.to(get_default_dtype())
 
 def addcmul(input, tensor1, tensor2, *, value=1):
@@ -78,7 +78,7 @@ def clamp_max(input, max): return input.clamp(max=max)
 for _f in (addcmul, addcdiv, logit, deg2rad, rad2deg, sinc, positive, signbit, copysign, float_power, heaviside):
     setattr(Tensor, _f.__name__, _f)
 
-# %% ../nbs/04h_more_ops.ipynb #ba0622e5
+# %% ../nbs/04h_more_ops.ipynb #2a619f4b
 @patch_method
 def nan_to_num(self, nan=0.0, posinf=None, neginf=None):
     "Replace NaN by `nan`, +inf by `posinf` (default: the largest finite value) and -inf by `neginf`."
@@ -102,7 +102,7 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None): return input.nan_to_nu
 def nansum(input, dim=None, keepdim=False, *, dtype=None): return input.nansum(dim, keepdim, dtype=dtype)
 def nanmean(input, dim=None, keepdim=False, *, dtype=None): return input.nanmean(dim, keepdim, dtype=dtype)
 
-# %% ../nbs/04h_more_ops.ipynb #a1b10ec0
+# %% ../nbs/04h_more_ops.ipynb #dcc586a2
 def tril_indices(row, col, offset=0, *, dtype=int64, device=None, **kw):
     "The (2, N) row/column indices of the lower triangle of a `row`×`col` matrix."
     return tensor(np.stack(np.tril_indices(row, offset, col)), dtype=dtype, device=device)
@@ -126,7 +126,7 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):
     n = input.shape[-1]; m = n + builtins.abs(offset)
     P = np.zeros((n, m * m)); k = np.arange(n)
     P[k, (k + builtins.max(-offset, 0)) * m + k + builtins.max(offset, 0)] = 1
-    out = (input @ tensor(P, dtype=input.dtype)).view(*input.shape[:-1], m, m) if input.dtype.kind in 'fc' else \
+    out = (input @ tensor(P, dtype=input.dtype, device=input.device)).view(*input.shape[:-1], m, m) if input.dtype.kind in 'fc' else \
           Tensor._wrap((input.array[..., :, None] * P.astype(input.array.dtype)).sum(-2).reshape(*input.shape[:-1], m, m))
     d1, d2 = _wrap_dim(dim1, input.ndim + 1), _wrap_dim(dim2, input.ndim + 1)
     return out if (d1, d2) == (input.ndim - 1, input.ndim) else out.movedim((-2, -1), (d1, d2))
@@ -157,7 +157,7 @@ def combinations(input, r=2, with_replacement=False):
     f = itertools.combinations_with_replacement if with_replacement else itertools.combinations
     idx = np.array(list(f(range(input.shape[0]), r)), dtype=np.int64).reshape(-1, r)
     if r == 0 or len(idx) == 0: return input.new_zeros((0,) if r == 0 else (0, r))
-    return input[tensor(idx)]
+    return input[tensor(idx, device=input.device)]
 
 def atleast_1d(*tensors):
     res = [t.reshape(1) if t.ndim == 0 else t for t in (tensors[0] if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)) else tensors)]
@@ -172,7 +172,7 @@ def atleast_3d(*tensors):
     res = [f(t) for t in (tensors[0] if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)) else tensors)]
     return res[0] if len(res) == 1 else tuple(res)
 
-# %% ../nbs/04h_more_ops.ipynb #8502e7d6
+# %% ../nbs/04h_more_ops.ipynb #21417ea5
 @patch_method
 def rot90(self, k=1, dims=(0, 1)):
     "Rotate by 90° `k` times in the plane `dims` (from the first towards the second)."
@@ -203,13 +203,13 @@ def tensor_split(self, indices_or_sections, dim=0):
 def repeat_interleave(self, repeats=None, dim=None, *, output_size=None):
     "Repeat each element `repeats` times (an int or one count per element) along `dim` (flattened if None)."
     if repeats is None:                                    # torch.repeat_interleave(counts)
-        return tensor(np.repeat(np.arange(self.shape[0]), self.detach().numpy()))
+        return tensor(np.repeat(np.arange(self.shape[0]), self.detach().cpu().numpy()))
     x = self.reshape(-1) if dim is None else self
     d = 0 if dim is None else _wrap_dim(dim, x.ndim)
-    r = repeats.detach().numpy() if isinstance(repeats, Tensor) else repeats
+    r = repeats.detach().cpu().numpy() if isinstance(repeats, Tensor) else repeats
     if np.any(np.asarray(r) < 0): raise RuntimeError("Repeats must be non-negative")
     idx = np.repeat(np.arange(x.shape[d]), r)
-    return x.index_select(d, tensor(idx))
+    return x.index_select(d, tensor(idx, device=x.device))
 
 @patch_method
 def unfold(self, dimension, size, step):
@@ -219,7 +219,7 @@ def unfold(self, dimension, size, step):
     if step <= 0: raise RuntimeError(f"step is {step} but must be > 0")
     starts = np.arange(0, n - size + 1, step)
     idx = (starts[:, None] + np.arange(size)).reshape(-1)
-    out = self.index_select(d, tensor(idx))
+    out = self.index_select(d, tensor(idx, device=self.device))
     out = out.view(*self.shape[:d], len(starts), size, *self.shape[d + 1:])
     return out.movedim(d + 1, -1)
 
@@ -248,7 +248,7 @@ def take_along_dim(self, indices, dim=None):
 
 def take_along_dim(input, indices, dim=None): return input.take_along_dim(indices, dim)
 
-# %% ../nbs/04h_more_ops.ipynb #f061d54f
+# %% ../nbs/04h_more_ops.ipynb #4bfe3ce1
 @patch_method
 def nonzero(self, *, as_tuple=False):
     "The indices of the non-zero elements: an (N, ndim) tensor, or one 1-d tensor per dimension."
@@ -265,7 +265,7 @@ Tensor.argwhere = argwhere
 def unique_consecutive(self, return_inverse=False, return_counts=False, dim=None):
     "Collapse runs of equal consecutive elements (of the flattened tensor)."
     if dim is not None: raise NotImplementedError("unique_consecutive(dim=...) is not implemented in tinygrad_edu")
-    a = self.detach().numpy().reshape(-1)
+    a = self.detach().cpu().numpy().reshape(-1)
     start = np.r_[True, a[1:] != a[:-1]] if a.size else np.zeros(0, bool)
     out = [Tensor._wrap(a[start].copy())]
     if return_inverse: out.append(tensor((np.cumsum(start) - 1).reshape(self.shape)))
@@ -279,8 +279,8 @@ def unique_consecutive(input, return_inverse=False, return_counts=False, dim=Non
 def bincount(self, weights=None, minlength=0):
     "How many times each value 0, 1, ... occurs in a 1-d int tensor (or the sum of `weights` there)."
     if self.ndim != 1 or self.dtype.kind not in 'iu': raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
-    w = None if weights is None else weights.detach().numpy()
-    r = np.bincount(self.detach().numpy(), w, minlength)
+    w = None if weights is None else weights.detach().cpu().numpy()
+    r = np.bincount(self.detach().cpu().numpy(), w, minlength)
     return tensor(r) if weights is not None else tensor(r.astype(np.int64))
 
 def bincount(input, weights=None, minlength=0): return input.bincount(weights, minlength)
@@ -288,7 +288,7 @@ def bincount(input, weights=None, minlength=0): return input.bincount(weights, m
 @patch_method
 def histc(self, bins=100, min=0, max=0):
     "Histogram with `bins` equal bins over [min, max] (the data's range when both are 0)."
-    a = self.detach().numpy().reshape(-1)
+    a = self.detach().cpu().numpy().reshape(-1)
     lo, hi = (float(a.min()), float(a.max())) if min == 0 and max == 0 and a.size else (min, max)
     if lo == hi: lo, hi = lo - 1, hi + 1
     h, _ = np.histogram(a, bins=bins, range=(lo, hi))
@@ -299,7 +299,7 @@ def histc(input, bins=100, min=0, max=0): return input.histc(bins, min, max)
 def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None, sorter=None):
     "Where each value of `input` would be inserted in the (last dimension of) `sorted_sequence`."
     side = side or ('right' if right else 'left')
-    s = sorted_sequence.detach().numpy(); v = input.detach().numpy() if isinstance(input, Tensor) else np.asarray(input)
+    s = sorted_sequence.detach().cpu().numpy(); v = input.detach().cpu().numpy() if isinstance(input, Tensor) else np.asarray(input)
     if s.ndim == 1: r = np.searchsorted(s, v, side=side)
     else: r = np.stack([np.searchsorted(si, vi, side=side) for si, vi in zip(s.reshape(-1, s.shape[-1]), v.reshape(-1, v.shape[-1]))]).reshape(v.shape)
     return tensor(r.astype(np.int32 if out_int32 else np.int64))
@@ -312,14 +312,14 @@ return_types.cummax, return_types.cummin = _return_type('cummax', 'values indice
 
 def _cum_extreme(self, dim, better, name):
     d = _wrap_dim(dim, self.ndim)
-    a = np.moveaxis(self.detach().numpy() if self.ndim else self.detach().numpy().reshape(1), d if self.ndim else 0, -1)
+    a = np.moveaxis(self.detach().cpu().numpy() if self.ndim else self.detach().cpu().numpy().reshape(1), d if self.ndim else 0, -1)
     idx = np.zeros(a.shape, np.int64)
     best = a[..., :1].copy() if a.shape[-1] else a[..., :0]
     for i in range(1, a.shape[-1]):
         take = better(a[..., i], best[..., 0]) | (a[..., i] == best[..., 0]) | np.isnan(a[..., i])
         idx[..., i] = np.where(take, i, idx[..., i - 1])
         best[..., 0] = np.where(take, a[..., i], best[..., 0])
-    idx = tensor(np.moveaxis(idx, -1, d if self.ndim else 0).reshape(self.shape))
+    idx = tensor(np.moveaxis(idx, -1, d if self.ndim else 0).reshape(self.shape), device=self.device)
     return getattr(return_types, name)(self.gather(d, idx) if self.ndim else self.clone(), idx)
 
 @patch_method
@@ -335,7 +335,7 @@ def cummin(self, dim):
 def cummax(input, dim): return input.cummax(dim)
 def cummin(input, dim): return input.cummin(dim)
 
-# %% ../nbs/04h_more_ops.ipynb #1cef698f
+# %% ../nbs/04h_more_ops.ipynb #ef0645f4
 def _identity(reduce, dt):
     if reduce in ('sum', 'mean'): return 0
     if reduce == 'prod': return 1
@@ -389,7 +389,7 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
 Tensor.scatter_reduce_ = lambda self, dim, index, src, reduce, *, include_self=True: _inplace_op(
     self, lambda old: old.scatter_reduce(dim, index, src, reduce, include_self=include_self), src)
 
-# %% ../nbs/04h_more_ops.ipynb #34339990
+# %% ../nbs/04h_more_ops.ipynb #80dfd040
 @patch_method
 def diff(self, n=1, dim=-1, prepend=None, append=None):
     "`x[i+1] - x[i]` along `dim`, `n` times (optionally with `prepend`/`append` concatenated first)."
@@ -427,7 +427,7 @@ def logcumsumexp(self, dim):
     d = _wrap_dim(dim, self.ndim)
     x = self.movedim(d, -1) if self.ndim else self.reshape(1)
     n = x.shape[-1]
-    future = tensor(np.triu(np.ones((n, n), bool), 1))           # row i: the positions after i
+    future = tensor(np.triu(np.ones((n, n), bool), 1), device=self.device)           # row i: the positions after i
     m = x.unsqueeze(-2).expand(*x.shape[:-1], n, n).masked_fill(future, float('-inf'))
     r = m.logsumexp(-1)
     return r.movedim(-1, d) if self.ndim else r.reshape(())
@@ -465,18 +465,18 @@ def nanmedian(self, dim=None, keepdim=False):
         v = self.reshape(-1)[~self.reshape(-1).isnan()]
         return v.median() if v.numel() else self.reshape(-1)[:1].reshape(()).clone()
     d = _wrap_dim(dim, self.ndim)
-    a = self.detach().numpy()
+    a = self.detach().cpu().numpy()
     order = np.argsort(a, axis=d, kind='stable')                # NaN sorts last
     k = (~np.isnan(a)).sum(axis=d, keepdims=True)
     idx = np.take_along_axis(order, np.maximum((k - 1) // 2, 0), axis=d)
-    idx = tensor(idx.astype(np.int64))
+    idx = tensor(idx.astype(np.int64), device=self.device)
     vals = self.gather(d, idx)
     if not keepdim: vals, idx = vals.squeeze(d), idx.squeeze(d)
     return return_types.median(vals, idx)
 
 def nanmedian(input, dim=None, keepdim=False): return input.nanmedian(dim, keepdim)
 
-# %% ../nbs/04h_more_ops.ipynb #afe6f05d
+# %% ../nbs/04h_more_ops.ipynb #47dca8a4
 def dist(input, other, p=2):
     "The `p`-norm of `input - other`."
     return (input - other).norm(p)
@@ -488,7 +488,7 @@ def cross(input, other, dim=None):
     a, b = (input, other) if input.shape == other.shape else (input.expand(*np.broadcast_shapes(input.shape, other.shape)), other.expand(*np.broadcast_shapes(input.shape, other.shape)))
     d = next(i for i, s in enumerate(a.shape) if s == 3) if dim is None else _wrap_dim(dim, a.ndim)
     if a.shape[d] != 3: raise RuntimeError(f"linalg.cross: inputs dimension {d} must have length 3. Got {a.shape[d]} and {b.shape[d]}")
-    i1, i2 = tensor([1, 2, 0]), tensor([2, 0, 1])
+    i1, i2 = tensor([1, 2, 0], device=a.device), tensor([2, 0, 1], device=a.device)
     return a.index_select(d, i1) * b.index_select(d, i2) - a.index_select(d, i2) * b.index_select(d, i1)
 
 def kron(input, other):
@@ -518,7 +518,7 @@ def _matrix_norm(A, ord='fro', dim=(-2, -1), keepdim=False, *, dtype=None):
 
 linalg.solve, linalg.matrix_norm, linalg.cross = _solve, _matrix_norm, cross
 
-# %% ../nbs/04h_more_ops.ipynb #97c56d1c
+# %% ../nbs/04h_more_ops.ipynb #4672c3ed
 def _inplace_method(name):
     def method(self, *args, **kwargs):
         def fn(old):
@@ -563,7 +563,7 @@ def fill_diagonal_(self, fill_value, wrap=False):
         flat = mask.reshape(-1); flat[::self.shape[1] + 1] = True
     else:
         mask[tuple(np.arange(n) for _ in range(self.ndim))] = True
-    m = tensor(mask)
+    m = tensor(mask, device=self.device)
     return _inplace_op(self, lambda old: old.masked_fill(m, fill_value))
 
 @patch_method
@@ -577,20 +577,20 @@ def apply_(self, callable):
 def map_(self, tensor, callable):
     "`self[i] = callable(self[i], tensor[i])` for every element (tensor broadcast), in place."
     if self.requires_grad: raise RuntimeError("map_ is only implemented on CPU tensors that do not require grad")
-    self.array[...] = np.vectorize(callable, otypes=[self.array.dtype])(self.array, np.broadcast_to(tensor.detach().numpy(), self.shape))
+    self.array[...] = np.vectorize(callable, otypes=[self.array.dtype])(self.array, np.broadcast_to(tensor.detach().cpu().numpy(), self.shape))
     return self
 
 @patch_method
 def masked_scatter(self, mask, source):
     "Copy the elements of `source`, in order, to the positions where `mask` (broadcast) is true."
-    m = np.broadcast_to(mask.detach().numpy(), self.shape)
+    m = np.broadcast_to(mask.detach().cpu().numpy(), self.shape)
     pos = np.flatnonzero(m)
     if source.numel() < len(pos): raise RuntimeError("masked_scatter: expected source to have at least as many elements as ones in mask")
-    return self.reshape(-1).index_copy(0, tensor(pos), source.reshape(-1)[:len(pos)]).view(*self.shape)
+    return self.reshape(-1).index_copy(0, tensor(pos, device=self.device), source.reshape(-1)[:len(pos)]).view(*self.shape)
 
 def masked_scatter(input, mask, source): return input.masked_scatter(mask, source)
 
-# %% ../nbs/04h_more_ops.ipynb #057ed864
+# %% ../nbs/04h_more_ops.ipynb #45750a32
 from . import random as _random
 
 def multinomial(input, num_samples, replacement=False, *, generator=None):
@@ -598,7 +598,7 @@ def multinomial(input, num_samples, replacement=False, *, generator=None):
     if input.ndim not in (1, 2): raise RuntimeError("prob_dist must be 1 or 2 dim")
     if input.dtype.kind != 'f': raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: {_TYPE_NAMES[input.dtype.name]}")
     if num_samples <= 0: raise RuntimeError("cannot sample n_sample <= 0 samples")
-    p = input.detach().numpy().reshape(-1, input.shape[-1])
+    p = input.detach().cpu().numpy().reshape(-1, input.shape[-1])
     n_cat = p.shape[1]
     if not replacement and num_samples > n_cat: raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
     if (p < 0).any() or not np.isfinite(p).all(): raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
@@ -617,7 +617,7 @@ def multinomial(input, num_samples, replacement=False, *, generator=None):
 
 Tensor.multinomial = multinomial
 
-# %% ../nbs/04h_more_ops.ipynb #a1d378fc
+# %% ../nbs/04h_more_ops.ipynb #dd4c9e03
 def detach(input): return input.detach()
 
 @patch_method
