@@ -9,7 +9,7 @@ __all__ = ['sort_result', 'topk_result', 'add_at', 'Index', 'IndexPutAcc', 'Inde
            'MaskedFill', 'MaskedFillTensor', 'masked_fill', 'MaskedSelect', 'masked_select', 'Sort', 'Topk', 'sort',
            'argsort', 'topk', 'one_hot']
 
-# %% ../nbs/04c_indexing.ipynb #154fa59c
+# %% ../nbs/04c_indexing.ipynb #370265b2
 import builtins, collections, importlib, numbers
 import numpy as np
 from .backend import xp_of_array
@@ -19,7 +19,7 @@ from .movement import Select, Slice, Unsqueeze, Alias, SliceScatter, sum_to_size
 
 _T = importlib.import_module('tinygrad_edu.tensor')
 
-# %% ../nbs/04c_indexing.ipynb #801cbece
+# %% ../nbs/04c_indexing.ipynb #57ec9ba7
 def add_at(z, idx, v):
     "In place `z[idx] += v`, adding once per occurrence of repeated indices (NumPy `add.at`, CuPy `scatter_add`)."
     if isinstance(z, np.ndarray): np.add.at(z, idx, v)
@@ -49,7 +49,7 @@ class IndexPutAcc(Function):
     @staticmethod
     def backward(ctx, gg): return Index.apply(gg, ctx.idx)
 
-# %% ../nbs/04c_indexing.ipynb #8e553f6a
+# %% ../nbs/04c_indexing.ipynb #e9600bad
 def _is_int(i): return isinstance(i, numbers.Integral) and not isinstance(i, (bool, np.bool_)) or \
     isinstance(i, Tensor) and i.array.ndim == 0 and i.array.dtype.kind in 'iu'
 
@@ -113,7 +113,7 @@ def __getitem__(self, idx):
     t, adv = _parse_index(self, idx)
     return t if adv is None else Index.apply(t, adv)
 
-# %% ../nbs/04c_indexing.ipynb #0233bb54
+# %% ../nbs/04c_indexing.ipynb #cb254047
 class IndexPut(Function):
     "`x[idx] = value` (or `+=` with `accumulate`) out of place. Backward: `g` (zeroed at idx) to x, `g[idx]` to value."
     node_name = 'IndexPutBackward0'
@@ -153,7 +153,7 @@ class Fill(Function):
 
 class Zero(Fill): node_name = 'ZeroBackward0'
 
-# %% ../nbs/04c_indexing.ipynb #a7a1b9fa
+# %% ../nbs/04c_indexing.ipynb #a771ea32
 def _is_tracked_view(t): return t._base is not None and t._view_fn is not None
 
 def _check_writable(t):
@@ -201,7 +201,7 @@ def zero_(self):
     "Fill with zeros."
     return _inplace_op(self, lambda old: Zero.apply(Tensor._wrap(old.array) if _is_tracked_view(self) else old, 0))
 
-# %% ../nbs/04c_indexing.ipynb #df09e8e2
+# %% ../nbs/04c_indexing.ipynb #614ba7e9
 def _value_for_put(self, value):
     if isinstance(value, Tensor):
         if value.dtype is not self.dtype and value.array.ndim:
@@ -235,7 +235,7 @@ def index_put_(self, indices, values, accumulate=False):
 def index_put(self, indices, values, accumulate=False):
     return self.clone().index_put_(indices, values, accumulate)
 
-# %% ../nbs/04c_indexing.ipynb #f3ca6c83
+# %% ../nbs/04c_indexing.ipynb #a0e2b73d
 def _along(index, dim):
     "The index tuple addressing `x[..., index[pos], ...]` (index along `dim`, the position itself elsewhere)."
     xp = xp_of_array(index)
@@ -263,7 +263,7 @@ def gather(input, dim, index, *, sparse_grad=False, out=None):
     return Gather.apply(input, _along(index.array, d))
 Tensor.gather = gather
 
-# %% ../nbs/04c_indexing.ipynb #940a9b59
+# %% ../nbs/04c_indexing.ipynb #9a8adba5
 class Scatter(Function):
     "`x.scatter(dim, index, src)` out of place (`reduce`: None, 'add' or 'multiply'). Backward: g zeroed where written; src gets g gathered."
     node_name = 'ScatterBackward0'
@@ -322,7 +322,7 @@ Tensor.scatter_ = lambda self, dim, index, src=None, *, value=None, reduce=None:
     self, lambda old: scatter(old, dim, index, src, value=value, reduce=reduce), src)
 Tensor.scatter_add_ = lambda self, dim, index, src: _inplace_op(self, lambda old: scatter_add(old, dim, index, src), src)
 
-# %% ../nbs/04c_indexing.ipynb #240dd507
+# %% ../nbs/04c_indexing.ipynb #10403abc
 class IndexSelect(Index): node_name = 'IndexSelectBackward0'
 class Take(Index): node_name = 'TakeBackward0'
 class IndexAdd(IndexPut): node_name = 'IndexAddBackward0'
@@ -368,7 +368,7 @@ Tensor.index_add_ = lambda self, dim, index, source, *, alpha=1: _inplace_op(sel
 Tensor.index_copy_ = lambda self, dim, index, source: _inplace_op(self, lambda old: index_copy(old, dim, index, source), source)
 Tensor.index_fill_ = lambda self, dim, index, value: _inplace_op(self, lambda old: index_fill(old, dim, index, value), value)
 
-# %% ../nbs/04c_indexing.ipynb #ede29673
+# %% ../nbs/04c_indexing.ipynb #cefd6c28
 def _check_broadcast(a, b):
     "PyTorch's error when shapes `a` and `b` do not broadcast."
     for k in range(1, 1 + builtins.min(len(a), len(b))):
@@ -397,12 +397,12 @@ def where(condition, input=None, other=None, *, out=None):
     dt = result_type(input, other)
     xp = xp_of_array(condition.array)
     ops = [v.to(dt) if isinstance(v, Tensor) else Tensor._wrap(xp.asarray(v, dt.np)) for v in (input, other)]
-    _check_broadcast(ops[0].shape, ops[1].shape)
-    _check_broadcast(condition.shape, np.broadcast_shapes(ops[0].shape, ops[1].shape))
+    from tinygrad_edu.broadcasting import _broadcast_pair     # PyTorch broadcasts condition, input, other in that order
+    _broadcast_pair(_broadcast_pair(tuple(condition.shape), tuple(ops[0].shape)), tuple(ops[1].shape))
     return Where.apply(condition, *ops)
 Tensor.where = lambda self, condition, other: where(condition, self, other)
 
-# %% ../nbs/04c_indexing.ipynb #b1cb68b0
+# %% ../nbs/04c_indexing.ipynb #a3629f74
 class MaskedFill(Function):
     "`x.masked_fill(mask, value)`. Backward: x gets g where not masked; a tensor value gets the masked sum."
     node_name = 'MaskedFillBackward0'
@@ -455,7 +455,7 @@ def masked_select(input, mask, *, out=None):
 Tensor.masked_fill, Tensor.masked_select = masked_fill, masked_select
 Tensor.masked_fill_ = lambda self, mask, value: _inplace_op(self, lambda old: masked_fill(old, mask, value), value)
 
-# %% ../nbs/04c_indexing.ipynb #a96e6408
+# %% ../nbs/04c_indexing.ipynb #d2d61bcf
 from .reductions import return_types as _return_types
 sort_result, topk_result = _return_types.sort, _return_types.topk     # print as torch.return_types.sort(...)
 
@@ -501,7 +501,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
 
 Tensor.sort, Tensor.argsort, Tensor.topk = sort, argsort, topk
 
-# %% ../nbs/04c_indexing.ipynb #7a946a7a
+# %% ../nbs/04c_indexing.ipynb #1844c890
 def one_hot(tensor, num_classes=-1):
     "int64 tensor of shape `(*tensor.shape, num_classes)` with a 1 at each class index."
     if tensor.dtype is not _T.int64: raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
@@ -514,6 +514,6 @@ def one_hot(tensor, num_classes=-1):
     xp = xp_of_array(a)
     return Tensor._wrap((a[..., None] == xp.arange(num_classes)).astype(np.int64))
 
-# %% ../nbs/04c_indexing.ipynb #67e8a6ce
+# %% ../nbs/04c_indexing.ipynb #9c4756af
 _repatch_module(['gather', 'scatter', 'scatter_add', 'index_select', 'take', 'index_add', 'index_copy', 'index_fill',
                  'where', 'masked_fill', 'masked_select', 'sort', 'argsort', 'topk', 'one_hot'], globals())
