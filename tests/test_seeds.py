@@ -476,6 +476,19 @@ def test_s000_6_10_eval_no_grad():
     _, no = run("with torch.no_grad(): out_data = model(data)", True, ns=no)
     check(no['out_data'], nt['out_data'])
 
+def test_s000_4_dataset_add():
+    "四、数据集加载 1.dataset: Dataset has __add__, so dataset objects concatenate with + (a ConcatDataset)"
+    same("""
+        import torch
+        from torch.utils.data import TensorDataset, ConcatDataset
+        a = TensorDataset(torch.arange(3))
+        b = TensorDataset(torch.arange(10, 12))
+        c = a + b
+        print(type(c).__name__, len(c), c[3], c.cumulative_sizes)
+        d = ConcatDataset([a, b, a])
+        print(len(d), d[-1])
+    """)
+
 # =====================================================================================================
 # seed 001: "10个你一定要知道的Pytorch特性" (10 PyTorch features)
 # =====================================================================================================
@@ -715,6 +728,23 @@ def test_s002_1_vector_backward_needs_gradient():
         import torch
         x = torch.randn(3, requires_grad=True)
         y = x*2
+    """)
+
+def test_s002_4_loss_data_index_is_an_error_now():
+    "4./11. loss.data[0] (PyTorch < 0.4) on a 0-dim loss raises IndexError with the hint to use .item()"
+    same_error("total_loss = loss.data[0]", setup="""
+        import torch
+        x = torch.randn(3, requires_grad=True)
+        loss = (x * 2).pow(2).mean()
+    """)
+
+def test_s002_5_variable_volatile():
+    "5. Variable(x, volatile=True): a no-op since PyTorch 0.4 (a warning), the result is a plain tensor"
+    same("""
+        import torch
+        from torch.autograd import Variable
+        v = Variable(torch.ones(2), volatile=True)
+        print(v, v.requires_grad)
     """)
 
 @needs_optim
@@ -1002,6 +1032,10 @@ def test_s003_3_distributed_sampler(set_epoch):
     """三、分布式训练 set_epoch(): DistributedSampler over 16 items, 2 replicas, batch 2, two epochs.
     (init_process_group('nccl') and cuda need several GPUs: the ranks are simulated with num_replicas/rank.)"""
     same(DIST_003.replace('SET_EPOCH', str(set_epoch)))
+
+def test_s003_3_init_process_group_needs_processes():
+    "三、分布式训练: torch.distributed.init_process_group('nccl') needs several processes and GPUs"
+    pytest.skip("torch.distributed (process groups, NCCL) is not part of tinygrad_edu: the sampler part runs above")
 
 @needs_nn
 def test_s003_7_register_buffer():
