@@ -16,10 +16,12 @@ def unit(*s): return ('u', s)               # float64 in (-0.9, 0.9), requires_g
 def i64(*s, lo=0, hi=5): return ('i', s, lo, hi)
 def b(*s): return ('b', s)
 def nograd(spec): return ('n', spec)        # float input that does not require grad
+def const(a): return ('c', a)               # these float64 values, requires_grad
 
 def make(spec):
     "A NumPy array and whether it requires grad."
     if spec[0] == 'n': return make(spec[1])[0], False
+    if spec[0] == 'c': return np.array(spec[1], dtype=np.float64), True
     k, s = spec[0], spec[1]
     if k == 'f': return R.standard_normal(s), True
     if k == 'p': return R.uniform(0.5, 2, s), True
@@ -293,6 +295,14 @@ case('nanmean', lambda L, x: L.nanmean(x, 0), f(3, 2))
 case('count_nonzero', lambda L, x: L.count_nonzero(x, dim=1), i64(3, 4, hi=2))
 case('kthvalue', lambda L, x: L.kthvalue(x, 2, 1), f(3, 4))
 case('quantile', lambda L, x: L.quantile(x, 0.3, dim=1), f(3, 4))
+case('std_constant', lambda L, x: x.std(), const([3., 3.]))
+case('std_dim_constant_row', lambda L, x: x.std(1), const([[3., 3.], [1., 2.]]))
+case('cumprod_zeros', lambda L, x: x.cumprod(1), const([[0., 2., 3.], [1., 0., 0.], [2., 0., 3.]]))
+case('cumprod_zeros_dim0', lambda L, x: x.cumprod(0), const([[0., 2.], [1., 0.], [2., 3.]]))
+case('prod_zero', lambda L, x: x.prod(), const([0., 2., 3.]))
+case('max_ties', lambda L, x: (x.max(), x.amax(0), x.max(1).values), const([[1., 3., 3.], [3., 2., 0.]]))
+case('abs_relu_at_zero', lambda L, x: (x.abs(), x.relu(), x.clamp(0, 1)), const([0., 1., -1.]))
+case('norm_at_zero', lambda L, x: x.norm(), const([0., 0.]))
 case('diff', lambda L, x: L.diff(x, dim=1), f(3, 4))
 case('trapezoid', lambda L, x: L.trapezoid(x), f(3, 4))
 

@@ -7,7 +7,7 @@ __all__ = ['Sum', 'SumDim', 'Mean', 'MeanDim', 'Amax', 'Amin', 'MaxAll', 'MinAll
            'VarMean', 'std_mean', 'var_mean', 'Prod', 'ProdDim', 'Norm', 'Logsumexp', 'Cumsum', 'Cumprod', 'Kthvalue',
            'MedianDim', 'Mode', 'Median']
 
-# %% ../nbs/04a_reduce_ops.ipynb #4d9fd82f
+# %% ../nbs/04a_reduce_ops.ipynb #fe2576e7
 import builtins, math
 import numpy as np
 from .backend import xp_of_array
@@ -17,7 +17,7 @@ from .broadcasting import _out
 from .reductions import (_reduce, _acc_dtype, _axes, _extreme, _var, _correction, _check_dims_nonempty, return_types,
                                      _norm, _logsumexp, _cumsum, _cumprod, _kthvalue, _median, _mode)
 
-# %% ../nbs/04a_reduce_ops.ipynb #4645c0e6
+# %% ../nbs/04a_reduce_ops.ipynb #aee7f930
 def _keepdim(g, ndim, axes, keepdim):
     "g with the reduced `axes` (None: all) present as size-1 dimensions, so it broadcasts against the input."
     if keepdim or ndim == 0: return g
@@ -70,7 +70,7 @@ def mean(self, dim=None, keepdim=False, *, dtype=None):
     "Average over all elements or over `dim` (differentiable)."
     return (Mean if dim is None and not keepdim else MeanDim).apply(self, dim, keepdim, dtype)
 
-# %% ../nbs/04a_reduce_ops.ipynb #24ef6000
+# %% ../nbs/04a_reduce_ops.ipynb #1cbe3535
 def _even_split(x, out, g, axes, keepdim):
     "Send g to the elements of x equal to the reduced `out`, split evenly among ties."
     ok = _keepdim(out, x.array.ndim, axes, keepdim)
@@ -147,7 +147,7 @@ def amax(self, dim=(), keepdim=False): return Amax.apply(self, dim, keepdim, 'am
 @patch_method
 def amin(self, dim=(), keepdim=False): return Amin.apply(self, dim, keepdim, 'amin')
 
-# %% ../nbs/04a_reduce_ops.ipynb #fc6aea77
+# %% ../nbs/04a_reduce_ops.ipynb #bfc7cfb2
 class Var(Function):
     "Variance over dims with a correction."
     node_name = 'VarBackward0'
@@ -178,7 +178,9 @@ class Std(Function):
         x, out = ctx.saved_tensors
         n = _count(x.array.shape, ctx.axes) - ctx.c
         k = lambda t: _keepdim(t, x.array.ndim, ctx.axes, ctx.keepdim)
-        return k(g) * (x - x.mean(ctx.axes, keepdim=True)) / (k(out) * n)
+        zero = k(out) == 0                                              # PyTorch: no gradient where std == 0
+        scale = (k(g) / (k(out).masked_fill(zero, 1.) * n)).masked_fill(zero, 0.)
+        return scale * (x - x.mean(ctx.axes, keepdim=True))
 
 class StdMean(Function):
     "(std, mean) in one node, as PyTorch's std_mean."
@@ -221,7 +223,7 @@ def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     dim, c = _correction(dim, unbiased, correction)
     return VarMean.apply(input, dim, c, keepdim)
 
-# %% ../nbs/04a_reduce_ops.ipynb #bd50d5e7
+# %% ../nbs/04a_reduce_ops.ipynb #c8739d63
 def _others_product(a, axis):
     "Product of all elements but one along `axis` (None: the whole array), zeros handled."
     xp = xp_of_array(a)
@@ -267,9 +269,10 @@ class Norm(Function):
         if p == 0: return g.sum() * 0 * x
         if p in (math.inf, -math.inf): return _even_split(x.abs(), out, g, ctx.axes, ctx.keepdim) * x.sign()
         if p == 1: return k(g) * x.sign()
-        n = k(out)
-        if p == 2: return (k(g) * x / n).masked_fill(n == 0, 0.)
-        return (k(g) * x.sign() * x.abs() ** (p - 1) / n ** (p - 1)).masked_fill(n == 0, 0.)
+        zero = k(out) == 0
+        n = k(out).masked_fill(zero, 1.)                                # (no 0/0 warnings: those entries are masked)
+        if p == 2: return (k(g) * x / n).masked_fill(zero, 0.)
+        return (k(g) * x.sign() * x.abs() ** (p - 1) / n ** (p - 1)).masked_fill(zero, 0.)
 
 class Logsumexp(Function):
     "log(sum(exp(x))) along dims."
@@ -301,7 +304,7 @@ def logsumexp(self, dim, keepdim=False):
     "log(sum(exp(x))) along `dim`, computed stably (differentiable)."
     return Logsumexp.apply(self, dim, keepdim)
 
-# %% ../nbs/04a_reduce_ops.ipynb #c780c9c9
+# %% ../nbs/04a_reduce_ops.ipynb #6eb44fa3
 class Cumsum(Function):
     node_name = 'CumsumBackward0'
     @staticmethod
@@ -328,7 +331,22 @@ class Cumprod(Function):
         if g.array.ndim == 0: return g
         xp, d = xp_of_array(g.array), ctx.d
         s = xp.flip(xp.cumsum(xp.flip(g.array * out.array, d), d), d)
-        with np.errstate(all='ignore'): return Tensor._wrap(s / x.array)
+        with np.errstate(all='ignore'): gx = s / x.array
+        if (x.array == 0).any():
+            host = lambda a: a if isinstance(a, np.ndarray) else a.get()
+            gx = xp.asarray(_cumprod_grad_zeros(host(x.array), host(g.array), host(gx), d))
+        return Tensor._wrap(gx)
+
+def _cumprod_grad_zeros(x, g, gx, d):
+    """Rows (along `d`) holding a zero: dividing by x fails there. With z the first zero, elements before z keep
+    the formula above, element z gets sum_{i>=z} g[i] * prod(x[:z]) * prod(x[z+1:i+1]), and those after z get 0."""
+    xs, gs, out = (np.moveaxis(a, d, -1).reshape(-1, x.shape[d]) for a in (x, g, np.array(gx)))
+    for r in np.flatnonzero((xs == 0).any(1)):
+        z = np.flatnonzero(xs[r] == 0)[0]
+        after = np.cumprod(np.concatenate([[1.], xs[r, z + 1:]]))        # prod(x[z+1:i+1]) for i = z, z+1, ...
+        out[r, z] = np.prod(xs[r, :z]) * (gs[r, z:] * after).sum()
+        out[r, z + 1:] = 0
+    return np.moveaxis(out.reshape(np.moveaxis(x, d, -1).shape), -1, d).astype(x.dtype)
 
 class Kthvalue(_Indexed):
     node_name = 'KthvalueBackward0'
