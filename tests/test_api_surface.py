@@ -303,6 +303,14 @@ case('prod_zero', lambda L, x: x.prod(), const([0., 2., 3.]))
 case('max_ties', lambda L, x: (x.max(), x.amax(0), x.max(1).values), const([[1., 3., 3.], [3., 2., 0.]]))
 case('abs_relu_at_zero', lambda L, x: (x.abs(), x.relu(), x.clamp(0, 1)), const([0., 1., -1.]))
 case('norm_at_zero', lambda L, x: x.norm(), const([0., 0.]))
+for _e in ['x.sum(axis=1)', 'x.sum(axis=(0, 1))', 'x.mean(axis=-1)', 'x.std(axis=0)', 'x.var(axis=1, keepdim=True)', 'x.max(axis=1)',
+           'x.min(axis=0)', 'x.argmax(axis=1)', 'x.argmin(axis=0)', 'x.amax(axis=1)', 'x.amin(axis=0)', 'x.prod(axis=1)',
+           '(x > 0).all(axis=1)', '(x > 0).any(axis=0)', 'x.logsumexp(axis=1)', 'x.cumsum(axis=0)', 'x.cumprod(axis=1)',
+           'x.median(axis=1)', 'x.count_nonzero(axis=0)', 'L.sum(x, axis=1)', 'L.max(x, axis=0)', 'L.logsumexp(x, axis=0)',
+           'L.cumsum(x, axis=1)', 'L.std_mean(x, axis=0)', 'x.cummax(axis=1)', 'x.logcumsumexp(axis=0)', 'x.nansum(axis=0)',
+           'x.diff(axis=0)', 'x.sort(axis=0)', 'x.argsort(axis=1)', 'x.unsqueeze(axis=0)', 'x[None].squeeze(axis=0)', 'x.unbind(axis=1)',
+           'L.cat([x, x], axis=1)', 'L.stack([x, x], axis=1)', 'x.mode(axis=0)', 'x.nanmean(axis=1)']:
+    case(f'axis:{_e}', (lambda e: lambda L, x: eval(e, {'L': L, 'x': x}))(_e), f(3, 4))   # tinygrad's test_ops writes axis= for torch too
 case('diff', lambda L, x: L.diff(x, dim=1), f(3, 4))
 case('trapezoid', lambda L, x: L.trapezoid(x), f(3, 4))
 
@@ -637,6 +645,7 @@ E = {
     'where_shapes_1': lambda L: L.where(L.ones(2) > 0, L.ones(3), L.ones(2)),
     'where_shapes_2': lambda L: L.where(L.ones(2, 1) > 0, L.ones(3), L.ones(4)),
     'where_shapes_3': lambda L: L.where(L.ones(4) > 0, L.ones(3, 1), L.ones(2, 1)),
+    'cumsum_no_dim': lambda L: L.ones(2).cumsum(),
     'cat_tensor': lambda L: L.cat(L.ones(2, 3)),
     'stack_tensor': lambda L: L.stack(L.ones(2, 3)),
     'index_0d': lambda L: L.ones(2).sum()[0],

@@ -12,7 +12,7 @@ __all__ = ['INPLACE', 'addcmul', 'addcdiv', 'logit', 'deg2rad', 'rad2deg', 'sinc
            'cumulative_trapezoid', 'logcumsumexp', 'quantile', 'nanmedian', 'dist', 'cross', 'kron', 'masked_scatter',
            'multinomial', 'detach', 'is_floating_point', 'is_nonzero']
 
-# %% ../nbs/04h_more_ops.ipynb #fe1c07b3
+# %% ../nbs/04h_more_ops.ipynb #c37cedba
 import builtins, collections, itertools, math, numbers, importlib
 import numpy as np
 from .backend import xp_of_array
@@ -22,11 +22,12 @@ from .autograd import no_grad
 from .reductions import return_types, _return_type
 from .products import linalg
 from .indexing import where, _inplace_op, _scatter_args
+from .tensor import _dim_arg
 from .autograd import Function
 from .movement import cat, stack
 import tinygrad_edu.ops, tinygrad_edu.reduce_ops, tinygrad_edu.matmul_ops   # the differentiable methods we build on
 
-# %% ../nbs/04h_more_ops.ipynb #d5cf8503
+# %% ../nbs/04h_more_ops.ipynb #5665af3d
 def _floating(x): return x if x.dtype.kind in 'fc' else x.to(get_default_dtype())
 
 def addcmul(input, tensor1, tensor2, *, value=1):
@@ -78,7 +79,7 @@ def clamp_max(input, max): return input.clamp(max=max)
 for _f in (addcmul, addcdiv, logit, deg2rad, rad2deg, sinc, positive, signbit, copysign, float_power, heaviside):
     setattr(Tensor, _f.__name__, _f)
 
-# %% ../nbs/04h_more_ops.ipynb #2a619f4b
+# %% ../nbs/04h_more_ops.ipynb #434066c1
 @patch_method
 def nan_to_num(self, nan=0.0, posinf=None, neginf=None):
     "Replace NaN by `nan`, +inf by `posinf` (default: the largest finite value) and -inf by `neginf`."
@@ -87,22 +88,24 @@ def nan_to_num(self, nan=0.0, posinf=None, neginf=None):
     return where(self.isfinite(), self, filled)
 
 @patch_method
-def nansum(self, dim=None, keepdim=False, *, dtype=None):
+def nansum(self, dim=None, keepdim=False, *, dtype=None, axis=None):
     "Sum, treating NaN as zero."
+    dim = _dim_arg(dim, axis)
     x = where(self.isnan(), zeros((), dtype=self.dtype), self) if self.dtype.kind in 'fc' else self
     return x.sum(dim, keepdim, dtype=dtype) if dim is not None else x.sum(dtype=dtype)
 
 @patch_method
-def nanmean(self, dim=None, keepdim=False, *, dtype=None):
+def nanmean(self, dim=None, keepdim=False, *, dtype=None, axis=None):
     "Mean over the non-NaN elements."
+    dim = _dim_arg(dim, axis)
     n = (~self.isnan()).sum(dim, keepdim) if dim is not None else (~self.isnan()).sum()
     return self.nansum(dim, keepdim, dtype=dtype) / n
 
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None): return input.nan_to_num(nan, posinf, neginf)
-def nansum(input, dim=None, keepdim=False, *, dtype=None): return input.nansum(dim, keepdim, dtype=dtype)
-def nanmean(input, dim=None, keepdim=False, *, dtype=None): return input.nanmean(dim, keepdim, dtype=dtype)
+def nansum(input, dim=None, keepdim=False, *, dtype=None, axis=None): dim = _dim_arg(dim, axis); return input.nansum(dim, keepdim, dtype=dtype)
+def nanmean(input, dim=None, keepdim=False, *, dtype=None, axis=None): dim = _dim_arg(dim, axis); return input.nanmean(dim, keepdim, dtype=dtype)
 
-# %% ../nbs/04h_more_ops.ipynb #dcc586a2
+# %% ../nbs/04h_more_ops.ipynb #a6c6bd84
 def tril_indices(row, col, offset=0, *, dtype=int64, device=None, **kw):
     "The (2, N) row/column indices of the lower triangle of a `row`×`col` matrix."
     return tensor(np.stack(np.tril_indices(row, offset, col)), dtype=dtype, device=device)
@@ -172,7 +175,7 @@ def atleast_3d(*tensors):
     res = [f(t) for t in (tensors[0] if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)) else tensors)]
     return res[0] if len(res) == 1 else tuple(res)
 
-# %% ../nbs/04h_more_ops.ipynb #21417ea5
+# %% ../nbs/04h_more_ops.ipynb #e8fb58ad
 @patch_method
 def rot90(self, k=1, dims=(0, 1)):
     "Rotate by 90° `k` times in the plane `dims` (from the first towards the second)."
@@ -248,7 +251,7 @@ def take_along_dim(self, indices, dim=None):
 
 def take_along_dim(input, indices, dim=None): return input.take_along_dim(indices, dim)
 
-# %% ../nbs/04h_more_ops.ipynb #4bfe3ce1
+# %% ../nbs/04h_more_ops.ipynb #808aa281
 @patch_method
 def nonzero(self, *, as_tuple=False):
     "The indices of the non-zero elements: an (N, ndim) tensor, or one 1-d tensor per dimension."
@@ -323,19 +326,21 @@ def _cum_extreme(self, dim, better, name):
     return getattr(return_types, name)(self.gather(d, idx) if self.ndim else self.clone(), idx)
 
 @patch_method
-def cummax(self, dim):
+def cummax(self, dim=None, *, axis=None):
     "Running maximum along `dim`, with the index where it was reached (values, indices)."
+    dim = _dim_arg(dim, axis, 'cummax')
     return _cum_extreme(self, dim, np.greater, 'cummax')
 
 @patch_method
-def cummin(self, dim):
+def cummin(self, dim=None, *, axis=None):
     "Running minimum along `dim`, with the index where it was reached (values, indices)."
+    dim = _dim_arg(dim, axis, 'cummin')
     return _cum_extreme(self, dim, np.less, 'cummin')
 
-def cummax(input, dim): return input.cummax(dim)
-def cummin(input, dim): return input.cummin(dim)
+def cummax(input, dim=None, *, axis=None): dim = _dim_arg(dim, axis, 'cummax'); return input.cummax(dim)
+def cummin(input, dim=None, *, axis=None): dim = _dim_arg(dim, axis, 'cummin'); return input.cummin(dim)
 
-# %% ../nbs/04h_more_ops.ipynb #ef0645f4
+# %% ../nbs/04h_more_ops.ipynb #efba08b0
 def _identity(reduce, dt):
     if reduce in ('sum', 'mean'): return 0
     if reduce == 'prod': return 1
@@ -389,10 +394,11 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
 Tensor.scatter_reduce_ = lambda self, dim, index, src, reduce, *, include_self=True: _inplace_op(
     self, lambda old: old.scatter_reduce(dim, index, src, reduce, include_self=include_self), src)
 
-# %% ../nbs/04h_more_ops.ipynb #80dfd040
+# %% ../nbs/04h_more_ops.ipynb #57341763
 @patch_method
-def diff(self, n=1, dim=-1, prepend=None, append=None):
+def diff(self, n=1, dim=-1, prepend=None, append=None, *, axis=None):
     "`x[i+1] - x[i]` along `dim`, `n` times (optionally with `prepend`/`append` concatenated first)."
+    dim = _dim_arg(dim, axis)
     d = _wrap_dim(dim, self.ndim)
     x = cat([t for t in (prepend, self, append) if t is not None], d) if prepend is not None or append is not None else self
     for _ in range(n):
@@ -401,7 +407,7 @@ def diff(self, n=1, dim=-1, prepend=None, append=None):
         x = (x.narrow(d, 1, m - 1) ^ x.narrow(d, 0, m - 1)) if x.dtype is bool_ else x.narrow(d, 1, m - 1) - x.narrow(d, 0, m - 1)
     return x
 
-def diff(input, n=1, dim=-1, prepend=None, append=None): return input.diff(n, dim, prepend, append)
+def diff(input, n=1, dim=-1, prepend=None, append=None, *, axis=None): dim = _dim_arg(dim, axis); return input.diff(n, dim, prepend, append)
 
 def _trap_terms(y, x, dx, dim):
     d = _wrap_dim(dim, y.ndim); m = y.shape[d]
@@ -422,8 +428,9 @@ def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
     return t.cumsum(d)
 
 @patch_method
-def logcumsumexp(self, dim):
+def logcumsumexp(self, dim=None, *, axis=None):
     "`log(cumsum(exp(x)))` along `dim`, computed stably."
+    dim = _dim_arg(dim, axis, 'logcumsumexp')
     d = _wrap_dim(dim, self.ndim)
     x = self.movedim(d, -1) if self.ndim else self.reshape(1)
     n = x.shape[-1]
@@ -432,7 +439,7 @@ def logcumsumexp(self, dim):
     r = m.logsumexp(-1)
     return r.movedim(-1, d) if self.ndim else r.reshape(())
 
-def logcumsumexp(input, dim): return input.logcumsumexp(dim)
+def logcumsumexp(input, dim=None, *, axis=None): dim = _dim_arg(dim, axis, 'logcumsumexp'); return input.logcumsumexp(dim)
 
 @patch_method
 def quantile(self, q, dim=None, keepdim=False, *, interpolation='linear'):
@@ -459,8 +466,9 @@ def quantile(input, q, dim=None, keepdim=False, *, interpolation='linear'):
     return input.quantile(q, dim, keepdim, interpolation=interpolation)
 
 @patch_method
-def nanmedian(self, dim=None, keepdim=False):
+def nanmedian(self, dim=None, keepdim=False, *, axis=None):
     "The median of the non-NaN elements (lower of the two middle ones), with its index when `dim` is given."
+    dim = _dim_arg(dim, axis)
     if dim is None:
         v = self.reshape(-1)[~self.reshape(-1).isnan()]
         return v.median() if v.numel() else self.reshape(-1)[:1].reshape(()).clone()
@@ -474,9 +482,9 @@ def nanmedian(self, dim=None, keepdim=False):
     if not keepdim: vals, idx = vals.squeeze(d), idx.squeeze(d)
     return return_types.median(vals, idx)
 
-def nanmedian(input, dim=None, keepdim=False): return input.nanmedian(dim, keepdim)
+def nanmedian(input, dim=None, keepdim=False, *, axis=None): dim = _dim_arg(dim, axis); return input.nanmedian(dim, keepdim)
 
-# %% ../nbs/04h_more_ops.ipynb #47dca8a4
+# %% ../nbs/04h_more_ops.ipynb #72931725
 def dist(input, other, p=2):
     "The `p`-norm of `input - other`."
     return (input - other).norm(p)
@@ -518,7 +526,7 @@ def _matrix_norm(A, ord='fro', dim=(-2, -1), keepdim=False, *, dtype=None):
 
 linalg.solve, linalg.matrix_norm, linalg.cross = _solve, _matrix_norm, cross
 
-# %% ../nbs/04h_more_ops.ipynb #4672c3ed
+# %% ../nbs/04h_more_ops.ipynb #9afdbc59
 def _inplace_method(name):
     def method(self, *args, **kwargs):
         def fn(old):
@@ -590,7 +598,7 @@ def masked_scatter(self, mask, source):
 
 def masked_scatter(input, mask, source): return input.masked_scatter(mask, source)
 
-# %% ../nbs/04h_more_ops.ipynb #45750a32
+# %% ../nbs/04h_more_ops.ipynb #f68fa13e
 from . import random as _random
 
 def multinomial(input, num_samples, replacement=False, *, generator=None):
@@ -617,7 +625,7 @@ def multinomial(input, num_samples, replacement=False, *, generator=None):
 
 Tensor.multinomial = multinomial
 
-# %% ../nbs/04h_more_ops.ipynb #dd4c9e03
+# %% ../nbs/04h_more_ops.ipynb #5dcab688
 def detach(input): return input.detach()
 
 @patch_method
