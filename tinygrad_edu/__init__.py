@@ -9,7 +9,7 @@ __all__ = ['float', 'double', 'half', 'cfloat', 'cdouble', 'long', 'int', 'short
            'nan', 'pi', 'e', 'backends', 'is_tensor', 'numel', 'finfo', 'iinfo', 'typename', 'get_num_threads',
            'set_num_threads', 'use_deterministic_algorithms', 'are_deterministic_algorithms_enabled']
 
-# %% ../nbs/12_namespace.ipynb #d24bcaba
+# %% ../nbs/12_namespace.ipynb #b2b19f10
 import builtins as _builtins
 from .backend import device
 from .tensor import (Tensor, Size, dtype, tensor, as_tensor, from_numpy, empty, zeros, ones, full, eye,
@@ -24,7 +24,7 @@ from .printing import set_printoptions, get_printoptions, printoptions
 from .random import Generator, default_generator, seed, initial_seed, fork_rng
 from .tensor import get_rng_state, set_rng_state, bernoulli, normal
 from .autograd import no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inference_mode
-from . import broadcasting, pointwise, reductions, products, movement, rearrange, indexing, ops, reduce_ops, matmul_ops, conv, losses, more_ops
+from . import broadcasting, pointwise, reductions, products, movement, rearrange, indexing, ops, reduce_ops, matmul_ops, conv, losses, more_ops, inplace_ops
 
 def _export_ops(*modules):
     "Bring each op module's lowercase public names to the top level (its Function classes stay in the module); later modules win."
@@ -34,12 +34,12 @@ def _export_ops(*modules):
             if name[0].islower(): g[name] = getattr(m, name)
 
 # 02's forward-only versions first, then the differentiable Functions of notebooks 04* replace them
-_export_ops(broadcasting, pointwise, reductions, products, movement, rearrange, indexing, ops, reduce_ops, matmul_ops, conv, losses, more_ops)
+_export_ops(broadcasting, pointwise, reductions, products, movement, rearrange, indexing, ops, reduce_ops, matmul_ops, conv, losses, more_ops, inplace_ops)
 
 float, double, half, cfloat, cdouble = float32, float64, float16, complex64, complex128
 long, int, short, bool = int64, int32, int16, bool_
 
-# %% ../nbs/12_namespace.ipynb #91aee9e7
+# %% ../nbs/12_namespace.ipynb #ce3253fb
 class _LegacyTensorType(type):
     "The type of `torch.FloatTensor` & co.: calling one makes a tensor of its dtype; `isinstance` checks the dtype."
     def __call__(cls, *args):
@@ -61,7 +61,7 @@ def is_tensor(obj):
 
 def numel(input): return input.numel()
 
-# %% ../nbs/12_namespace.ipynb #a187d7b0
+# %% ../nbs/12_namespace.ipynb #1d09b77c
 import math as _math, os as _os, types as _types
 import numpy as _np
 inf, nan, pi, e = _math.inf, _math.nan, _math.pi, _math.e

@@ -5,12 +5,12 @@
 # %% auto #0
 __all__ = ['Sampler', 'SequentialSampler', 'RandomSampler', 'SubsetRandomSampler', 'BatchSampler', 'WeightedRandomSampler']
 
-# %% ../../../nbs/07b_samplers.ipynb #b8473d52
+# %% ../../../nbs/07b_samplers.ipynb #bc3546af
 import itertools, math, os
 from .dataset import randperm_list, random_int64, randint_list
 from ...random import Generator
 
-# %% ../../../nbs/07b_samplers.ipynb #54938b74
+# %% ../../../nbs/07b_samplers.ipynb #cb71eb74
 class Sampler:
     "Base class: subclasses define `__iter__` (indices, or lists of indices) and usually `__len__`."
     def __init__(self, data_source=None): pass
@@ -22,7 +22,7 @@ class SequentialSampler(Sampler):
     def __iter__(self): return iter(range(len(self.data_source)))
     def __len__(self): return len(self.data_source)
 
-# %% ../../../nbs/07b_samplers.ipynb #7093c31b
+# %% ../../../nbs/07b_samplers.ipynb #28c2cdda
 class RandomSampler(Sampler):
     "A random permutation each epoch (or `num_samples` draws with replacement)."
     def __init__(self, data_source, replacement=False, num_samples=None, generator=None):
@@ -56,7 +56,7 @@ class SubsetRandomSampler(Sampler):
         for i in randperm_list(len(self.indices), self.generator): yield self.indices[i]
     def __len__(self): return len(self.indices)
 
-# %% ../../../nbs/07b_samplers.ipynb #5de0c67b
+# %% ../../../nbs/07b_samplers.ipynb #2115cfff
 class BatchSampler(Sampler):
     "Group the indices of `sampler` into lists of `batch_size`."
     def __init__(self, sampler, batch_size, drop_last):
@@ -78,7 +78,7 @@ class BatchSampler(Sampler):
         if self.drop_last: return len(self.sampler) // self.batch_size
         return (len(self.sampler) + self.batch_size - 1) // self.batch_size
 
-# %% ../../../nbs/07b_samplers.ipynb #b7f16068
+# %% ../../../nbs/07b_samplers.ipynb #4637d76c
 class WeightedRandomSampler(Sampler):
     "`num_samples` indices drawn with probabilities proportional to `weights` (with replacement by default)."
     def __init__(self, weights, num_samples, replacement=True, generator=None):
@@ -92,7 +92,7 @@ class WeightedRandomSampler(Sampler):
         self.weights, self.num_samples, self.replacement, self.generator = w, num_samples, replacement, generator
 
     def __iter__(self):
-        from tinygrad_edu.more_ops import multinomial
+        from tinygrad_edu.inplace_ops import multinomial
         yield from iter(multinomial(self.weights, self.num_samples, self.replacement, generator=self.generator).tolist())
 
     def __len__(self): return self.num_samples
