@@ -125,7 +125,7 @@ float double half int long bool short byte char to type type_as item tolist nump
 nelement element_size dtype device is_floating_point is_complex stride storage_offset new_tensor new_zeros new_ones
 new_full new_empty fill_ zero_ copy_ uniform_ normal_ random_ bernoulli_ exponential_ requires_grad requires_grad_ grad
 grad_fn is_leaf backward retain_grad register_hook data apply_ map_ unfold diff cpu cuda is_cuda layout
-argwhere bincount histc logcumsumexp nanmedian quantile multinomial scatter_reduce dist""".split()
+argwhere bincount histc logcumsumexp nanmedian quantile multinomial scatter_reduce dist lgamma digamma""".split()
 
 @pytest.mark.parametrize('name', TORCH_FUNCS)
 def test_torch_function_exists(name):
@@ -186,6 +186,10 @@ for n, spec in dict(abs=f, neg=f, exp=f, exp2=f, expm1=f, log=pos, log2=pos, log
     case(f'torch.{n}', (lambda n: lambda L, x: getattr(L, n)(x))(n), spec(2, 3))
     case(f'Tensor.{n}', (lambda n: lambda L, x: getattr(x, n)())(n), spec(3,))
 case('acosh', lambda L, x: (x + 2).acosh(), pos(4))
+case('lgamma', lambda L, x: L.lgamma(x), const([0.3, 1., 2.5, 7., -1.5, 12.]))
+case('digamma', lambda L, x: x.digamma(), const([0.3, 1., 2.5, 7., -1.5, 12.]))
+case('polygamma1', lambda L, x: L.polygamma(1, x), const([0.3, 1., 2.5, 7., -1.5, 12.]), grad=False)
+case('gamma_poles', lambda L: (L.lgamma(L.tensor([0., -1.])), L.digamma(L.tensor([0., -1.]))))
 case('round_decimals', lambda L, x: L.round(x * 100, decimals=1), f(4))
 case('clamp', lambda L, x: x.clamp(-0.5, 0.5), f(3, 3))
 case('clamp_min_only', lambda L, x: L.clamp(x, min=0.), f(5))

@@ -4,14 +4,14 @@
 
 # %% auto #0
 __all__ = ['addcmul', 'addcdiv', 'logit', 'deg2rad', 'rad2deg', 'sinc', 'positive', 'signbit', 'copysign', 'float_power',
-           'heaviside', 'clamp_min', 'clamp_max', 'nan_to_num', 'nansum', 'nanmean', 'tril_indices', 'triu_indices',
-           'meshgrid', 'diag_embed', 'vander', 'block_diag', 'cartesian_prod', 'combinations', 'atleast_1d',
-           'atleast_2d', 'atleast_3d', 'rot90', 'tensor_split', 'repeat_interleave', 'dstack', 'column_stack',
-           'take_along_dim', 'nonzero', 'argwhere', 'unique_consecutive', 'bincount', 'histc', 'searchsorted',
-           'bucketize', 'cummax', 'cummin', 'ScatterReduce', 'scatter_reduce', 'diff', 'trapezoid',
-           'cumulative_trapezoid', 'logcumsumexp', 'quantile', 'nanmedian']
+           'heaviside', 'clamp_min', 'clamp_max', 'nan_to_num', 'nansum', 'nanmean', 'Lgamma', 'Digamma', 'Polygamma',
+           'lgamma', 'digamma', 'polygamma', 'tril_indices', 'triu_indices', 'meshgrid', 'diag_embed', 'vander',
+           'block_diag', 'cartesian_prod', 'combinations', 'atleast_1d', 'atleast_2d', 'atleast_3d', 'rot90',
+           'tensor_split', 'repeat_interleave', 'dstack', 'column_stack', 'take_along_dim', 'nonzero', 'argwhere',
+           'unique_consecutive', 'bincount', 'histc', 'searchsorted', 'bucketize', 'cummax', 'cummin', 'ScatterReduce',
+           'scatter_reduce', 'diff', 'trapezoid', 'cumulative_trapezoid', 'logcumsumexp', 'quantile', 'nanmedian']
 
-# %% ../nbs/04h_more_ops.ipynb #e0b6fe74
+# %% ../nbs/04h_more_ops.ipynb #374e3a8f
 import builtins, collections, itertools, math, numbers, importlib
 import numpy as np
 from .backend import xp_of_array
@@ -26,7 +26,7 @@ from .autograd import Function
 from .movement import cat, stack
 import tinygrad_edu.ops, tinygrad_edu.reduce_ops, tinygrad_edu.matmul_ops   # the differentiable methods we build on
 
-# %% ../nbs/04h_more_ops.ipynb #2dc553f5
+# %% ../nbs/04h_more_ops.ipynb #53ed45fd
 def _floating(x): return x if x.dtype.kind in 'fc' else x.to(get_default_dtype())
 
 def addcmul(input, tensor1, tensor2, *, value=1):
@@ -78,7 +78,7 @@ def clamp_max(input, max): return input.clamp(max=max)
 for _f in (addcmul, addcdiv, logit, deg2rad, rad2deg, sinc, positive, signbit, copysign, float_power, heaviside):
     setattr(Tensor, _f.__name__, _f)
 
-# %% ../nbs/04h_more_ops.ipynb #dae62540
+# %% ../nbs/04h_more_ops.ipynb #7107a924
 @patch_method
 def nan_to_num(self, nan=0.0, posinf=None, neginf=None):
     "Replace NaN by `nan`, +inf by `posinf` (default: the largest finite value) and -inf by `neginf`."
@@ -104,7 +104,66 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None): return input.nan_to_nu
 def nansum(input, dim=None, keepdim=False, *, dtype=None, axis=None): dim = _dim_arg(dim, axis); return input.nansum(dim, keepdim, dtype=dtype)
 def nanmean(input, dim=None, keepdim=False, *, dtype=None, axis=None): dim = _dim_arg(dim, axis); return input.nanmean(dim, keepdim, dtype=dtype)
 
-# %% ../nbs/04h_more_ops.ipynb #1ce4e55c
+# %% ../nbs/04h_more_ops.ipynb #a0f46b9b
+def _lgamma_np(a):
+    def one(v):
+        try: return math.lgamma(v)
+        except ValueError: return math.inf                         # poles at 0, -1, -2, ...
+    return np.vectorize(one, otypes=[np.float64])(a).astype(a.dtype)
+
+def _polygamma_np(n, a):
+    "ψ (n=0) or ψ₁ (n=1) elementwise, in float64."
+    x = np.asarray(a, np.float64)
+    pole = (x <= 0) & (x == np.floor(x))
+    neg = (x < 0.5) & ~pole
+    xr = np.where(neg, 1 - x, x)                                   # reflect: x -> 1 - x
+    acc = np.zeros_like(xr)
+    with np.errstate(all='ignore'):
+        while (small := xr < 10).any():                            # recurrence up to x >= 10
+            acc += np.where(small, -1 / xr if n == 0 else 1 / xr ** 2, 0); xr = np.where(small, xr + 1, xr)
+        i2 = 1 / xr ** 2
+        if n == 0: series = np.log(xr) - 0.5 / xr - i2 * (1 / 12 - i2 * (1 / 120 - i2 * (1 / 252 - i2 * (1 / 240 - i2 / 132))))
+        else: series = 1 / xr + i2 / 2 + i2 / xr * (1 / 6 - i2 * (1 / 30 - i2 * (1 / 42 - i2 / 30)))
+        out = series + acc
+        if n == 0: out = np.where(neg, out - np.pi / np.tan(np.pi * x), out)
+        else: out = np.where(neg, -out + (np.pi / np.sin(np.pi * x)) ** 2, out)
+    out[pole] = np.inf if n else np.where(x[pole] == 0, -np.inf, np.nan)     # the poles
+    return out
+
+class Lgamma(Function):
+    node_name = 'LgammaBackward0'
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return Tensor._wrap(_lgamma_np(_floating(x).array))
+    @staticmethod
+    def backward(ctx, g): return g * digamma(ctx.saved_tensors[0])
+
+class Digamma(Function):
+    node_name = 'DigammaBackward0'
+    @staticmethod
+    def forward(ctx, x, n=0):
+        ctx.save_for_backward(x); ctx.n = n
+        a = _floating(x).array
+        return Tensor._wrap(_polygamma_np(n, a).astype(a.dtype))
+    @staticmethod
+    def backward(ctx, g):
+        if ctx.n: raise NotImplementedError("the derivative of polygamma(1, x) is not implemented in tinygrad_edu")
+        return g * Digamma.apply(ctx.saved_tensors[0], 1)
+
+class Polygamma(Digamma): node_name = 'PolygammaBackward0'
+
+def lgamma(input): return Lgamma.apply(input)
+def digamma(input): return Digamma.apply(input)
+def polygamma(n, input):
+    "ψ⁽ⁿ⁾(x) for n = 0 (digamma) and n = 1 (trigamma)."
+    if n not in (0, 1): raise NotImplementedError(f"polygamma(n={n}) is not implemented in tinygrad_edu (only n = 0, 1)")
+    return Digamma.apply(input) if n == 0 else Polygamma.apply(input, 1)
+
+Tensor.lgamma, Tensor.digamma = lgamma, digamma
+Tensor.polygamma = lambda self, n: polygamma(n, self)
+
+# %% ../nbs/04h_more_ops.ipynb #cbf9d640
 def tril_indices(row, col, offset=0, *, dtype=int64, device=None, **kw):
     "The (2, N) row/column indices of the lower triangle of a `row`×`col` matrix."
     return tensor(np.stack(np.tril_indices(row, offset, col)), dtype=dtype, device=device)
@@ -174,7 +233,7 @@ def atleast_3d(*tensors):
     res = [f(t) for t in (tensors[0] if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)) else tensors)]
     return res[0] if len(res) == 1 else tuple(res)
 
-# %% ../nbs/04h_more_ops.ipynb #d31b67c3
+# %% ../nbs/04h_more_ops.ipynb #ed6984b2
 @patch_method
 def rot90(self, k=1, dims=(0, 1)):
     "Rotate by 90° `k` times in the plane `dims` (from the first towards the second)."
@@ -250,7 +309,7 @@ def take_along_dim(self, indices, dim=None):
 
 def take_along_dim(input, indices, dim=None): return input.take_along_dim(indices, dim)
 
-# %% ../nbs/04h_more_ops.ipynb #7c7c60cb
+# %% ../nbs/04h_more_ops.ipynb #9ffaee31
 @patch_method
 def nonzero(self, *, as_tuple=False):
     "The indices of the non-zero elements: an (N, ndim) tensor, or one 1-d tensor per dimension."
@@ -339,7 +398,7 @@ def cummin(self, dim=None, *, axis=None):
 def cummax(input, dim=None, *, axis=None): dim = _dim_arg(dim, axis, 'cummax'); return input.cummax(dim)
 def cummin(input, dim=None, *, axis=None): dim = _dim_arg(dim, axis, 'cummin'); return input.cummin(dim)
 
-# %% ../nbs/04h_more_ops.ipynb #0e62cea2
+# %% ../nbs/04h_more_ops.ipynb #5b7f81f5
 def _identity(reduce, dt):
     if reduce in ('sum', 'mean'): return 0
     if reduce == 'prod': return 1
@@ -393,7 +452,7 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
 Tensor.scatter_reduce_ = lambda self, dim, index, src, reduce, *, include_self=True: _inplace_op(
     self, lambda old: old.scatter_reduce(dim, index, src, reduce, include_self=include_self), src)
 
-# %% ../nbs/04h_more_ops.ipynb #06547d16
+# %% ../nbs/04h_more_ops.ipynb #9c2ed762
 @patch_method
 def diff(self, n=1, dim=-1, prepend=None, append=None, *, axis=None):
     "`x[i+1] - x[i]` along `dim`, `n` times (optionally with `prepend`/`append` concatenated first)."
