@@ -20,6 +20,8 @@ from .tensor import (Tensor, Size, dtype, tensor, as_tensor, from_numpy, empty, 
 from . import random, autograd, cuda, kernels
 from . import utils
 import tinygrad_edu.utils.data   # so `torch.utils.data.DataLoader` works after `import tinygrad_edu as torch`
+from . import optim
+from .serialization import save, load
 from .printing import set_printoptions, get_printoptions, printoptions
 from .random import Generator, default_generator, seed, initial_seed, fork_rng
 from .tensor import get_rng_state, set_rng_state, bernoulli, normal
@@ -38,6 +40,8 @@ _export_ops(broadcasting, pointwise, reductions, products, movement, rearrange, 
 
 float, double, half, cfloat, cdouble = float32, float64, float16, complex64, complex128
 long, int, short, bool = int64, int32, int16, bool_
+
+from . import nn   # after the op modules (their patches are applied in layer order): torch.nn.Linear works
 
 # %% ../nbs/12_namespace.ipynb #ce3253fb
 class _LegacyTensorType(type):

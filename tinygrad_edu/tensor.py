@@ -487,42 +487,59 @@ _TYPE_NAMES = dict(float32='Float', float64='Double', float16='Half', int64='Lon
                    int8='Char', uint8='Byte', bool='Bool', complex64='ComplexFloat', complex128='ComplexDouble')
 
 # %% ../nbs/01_tensor.ipynb #a4fa06b6
-def _fill_random(self, a):
-    "Write sampled array `a` into self's memory (an in-place op)."
+def _memory_order(a):
+    "The axes of array `a` from outermost to innermost in memory (a transposed matrix: (1, 0))."
+    return sorted(range(a.ndim), key=lambda d: -builtins.abs(a.strides[d]) if a.shape[d] > 1 else 0)
+
+def _fill_random(self, sample, contiguous_kernel=False):
+    """Write `sample(shape)` into self's memory (an in-place op).
+
+    PyTorch visits a strided tensor's elements in *memory* order, so a transposed or permuted tensor gets its
+    samples in a different logical order than a contiguous one: we draw for the shape in memory order and
+    transpose back. `contiguous_kernel`: `sample` takes `contiguous=` (normal_ has a faster blocked kernel
+    that PyTorch only uses on contiguous tensors)."""
     _check_inplace(self)
-    self.array[...] = a if self.device.type == 'cpu' else xp_of(self.device).asarray(a)
+    a = self.array
+    order = _memory_order(a)
+    shape = tuple(a.shape[d] for d in order)
+    kw = dict(contiguous=builtins.bool(a.flags.c_contiguous)) if contiguous_kernel else {}
+    s = sample(shape, **kw).transpose(np.argsort(order))
+    a[...] = s if self.device.type == 'cpu' else xp_of(self.device).asarray(s)
     _bump_version(self)
     return self
 
 @patch_method
 def uniform_(self, a=0., b=1., *, generator=None):
     "Fill with uniform samples from [a, b)."
-    return _fill_random(self, _random.uniform_array(self.array.shape, _float_dtype(self.dtype, 'check_uniform_bounds').np, a, b, generator=generator))
+    dt = _float_dtype(self.dtype, 'check_uniform_bounds').np
+    return _fill_random(self, lambda shape: _random.uniform_array(shape, dt, a, b, generator=generator))
 
 @patch_method
 def normal_(self, mean=0., std=1., *, generator=None):
     "Fill with samples from N(mean, std²)."
-    return _fill_random(self, _random.normal_array(self.array.shape, _float_dtype(self.dtype, 'normal_kernel_cpu').np, mean, std,
-                                                   generator=generator, contiguous=builtins.bool(self.array.flags.c_contiguous)))
+    dt = _float_dtype(self.dtype, 'normal_kernel_cpu').np
+    return _fill_random(self, lambda shape, contiguous: _random.normal_array(shape, dt, mean, std, generator=generator,
+                                                                             contiguous=contiguous), contiguous_kernel=True)
 
 @patch_method
 def bernoulli_(self, p=0.5, *, generator=None):
     "Fill with 0/1 samples, 1 with probability `p` (a number or a tensor)."
-    p = p.numpy(force=True) if isinstance(p, Tensor) else p
-    return _fill_random(self, _random.bernoulli_array(p, self.array.shape, self.array.dtype, generator=generator))
+    if isinstance(p, Tensor):     # probabilities broadcast to self, then visited in self's memory order too
+        p = np.broadcast_to(p.numpy(force=True), self.array.shape).transpose(_memory_order(self.array))
+    return _fill_random(self, lambda shape: _random.bernoulli_array(p, shape, self.array.dtype, generator=generator))
 
 @patch_method
 def exponential_(self, lambd=1., *, generator=None):
     "Fill with exponential samples of rate `lambd`."
-    return _fill_random(self, _random.exponential_array(lambd, self.array.shape, self.array.dtype, generator=generator))
+    return _fill_random(self, lambda shape: _random.exponential_array(lambd, shape, self.array.dtype, generator=generator))
 
 @patch_method
 def random_(self, from_=0, to=None, *, generator=None):
     "Fill with integers from [from_, to) (to=None: [0, 2**mantissa] as PyTorch)."
     if to is None and from_ != 0: from_, to = 0, from_
-    a = _random.random_array(self.array.shape, self.array.dtype, generator=generator) if to is None else \
-        _random.randint_array(from_, to, self.array.shape, self.array.dtype, generator=generator)
-    return _fill_random(self, a)
+    dt = self.array.dtype
+    if to is None: return _fill_random(self, lambda shape: _random.random_array(shape, dt, generator=generator))
+    return _fill_random(self, lambda shape: _random.randint_array(from_, to, shape, dt, generator=generator))
 
 def bernoulli(input, p=None, *, generator=None, out=None):
     "0/1 samples with probabilities `input` (or the number `p`), in `input`'s dtype."
