@@ -289,6 +289,18 @@ def test_s000_5_cuda_device_selection():
     if no['flag']:
         assert isinstance(tg.cuda.get_device_name(0), str)
 
+@pytest.mark.skipif(not tg.cuda.is_available(), reason="no CUDA GPU: torch.cuda.get_device_name(0) and .to('cuda') not run")
+def test_s000_5_gpu_name_and_tensors_on_gpu():
+    "五、GPU跑深度学习: print('GPU型号: ', torch.cuda.get_device_name(0)); tensors moved to cuda:0 compute there"
+    _, g = run("""
+        import torch
+        device = torch.device("cuda:0" if torch.cuda.is_available() else "cpu")
+        name = torch.cuda.get_device_name(0)
+        x = torch.ones(3, 3).to(device)
+        y = (x @ x).sum().item()
+    """, True)
+    assert isinstance(g['name'], str) and g['name'] and g['y'] == 27.0 and str(g['x'].device) == 'cuda:0'
+
 @needs_nn
 def test_s000_6_1_linear():
     "六、1. torch.nn.Linear(a, b): weight (30, 20), output == mm(x, W.t()) + b"
