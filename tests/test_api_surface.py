@@ -489,6 +489,8 @@ case('legacy_isinstance', lambda L: (isinstance(L.ones(2), L.FloatTensor), isins
                                      isinstance(L.ones(2).long(), L.LongTensor), L.typename(L.ones(2).double())))
 case('finfo_iinfo', lambda L: (L.finfo(L.float32).eps, L.finfo(L.float64).max, L.finfo(L.float16).tiny, L.finfo(L.float32).bits,
                                L.finfo().dtype, L.iinfo(L.int32).min, L.iinfo(L.uint8).max, L.iinfo(L.int64).bits))
+case('special', lambda L, x: (L.special.expit(x), L.special.erf(x), L.special.xlogy(x, x.abs() + 1), L.special.log1p(x.abs()),
+                              L.special.softmax(x, 0), L.special.logsumexp(x, 0), L.special.gammaln(x.abs() + 1), L.special.sinc(x)), f(5))
 case('constants', lambda L: (L.inf, L.pi, L.e, L.get_num_threads() > 0, L.backends.cudnn.enabled, L.backends.mps.is_available()))
 case('int_float_bool_builtin', lambda L, x: (int(x[0]), float(x[0]), bool(x[0]), len(x)), nograd(f(3)))
 case('attrs', lambda L, x: (x.shape, x.size(), x.size(1), x.size(-1), x.dim(), x.ndim, x.ndimension(), x.numel(),

@@ -6,10 +6,10 @@ __version__ = "0.1.0"
 # %% auto #0
 __all__ = ['float', 'double', 'half', 'cfloat', 'cdouble', 'long', 'int', 'short', 'bool', 'FloatTensor', 'DoubleTensor',
            'HalfTensor', 'LongTensor', 'IntTensor', 'ShortTensor', 'ByteTensor', 'CharTensor', 'BoolTensor', 'inf',
-           'nan', 'pi', 'e', 'backends', 'is_tensor', 'numel', 'finfo', 'iinfo', 'typename', 'get_num_threads',
-           'set_num_threads', 'use_deterministic_algorithms', 'are_deterministic_algorithms_enabled']
+           'nan', 'pi', 'e', 'backends', 'special', 'is_tensor', 'numel', 'finfo', 'iinfo', 'typename',
+           'get_num_threads', 'set_num_threads', 'use_deterministic_algorithms', 'are_deterministic_algorithms_enabled']
 
-# %% ../nbs/12_namespace.ipynb #b2b19f10
+# %% ../nbs/12_namespace.ipynb #f62ecffd
 import builtins as _builtins
 from .backend import device
 from .tensor import (Tensor, Size, dtype, tensor, as_tensor, from_numpy, empty, zeros, ones, full, eye,
@@ -43,7 +43,7 @@ long, int, short, bool = int64, int32, int16, bool_
 
 from . import nn   # after the op modules (their patches are applied in layer order): torch.nn.Linear works
 
-# %% ../nbs/12_namespace.ipynb #ce3253fb
+# %% ../nbs/12_namespace.ipynb #32e47666
 class _LegacyTensorType(type):
     "The type of `torch.FloatTensor` & co.: calling one makes a tensor of its dtype; `isinstance` checks the dtype."
     def __call__(cls, *args):
@@ -65,7 +65,7 @@ def is_tensor(obj):
 
 def numel(input): return input.numel()
 
-# %% ../nbs/12_namespace.ipynb #1d09b77c
+# %% ../nbs/12_namespace.ipynb #14184003
 import math as _math, os as _os, types as _types
 import numpy as _np
 inf, nan, pi, e = _math.inf, _math.nan, _math.pi, _math.e
@@ -104,3 +104,8 @@ backends = _types.SimpleNamespace(
     cudnn=_types.SimpleNamespace(enabled=True, benchmark=False, deterministic=False, is_available=lambda: cuda.is_available(), version=lambda: None),
     cuda=_types.SimpleNamespace(matmul=_types.SimpleNamespace(allow_tf32=False), is_built=lambda: cuda.is_available()),
     mps=_types.SimpleNamespace(is_available=lambda: False, is_built=lambda: False))
+
+special = _types.SimpleNamespace(      # torch.special: the same functions under SciPy-style names
+    expit=sigmoid, logit=logit, erf=erf, erfc=erfc, erfinv=erfinv, gammaln=lgamma, digamma=digamma, psi=digamma,
+    polygamma=polygamma, xlogy=xlogy, log1p=log1p, expm1=expm1, exp2=exp2, sinc=sinc, round=round, softmax=softmax,
+    log_softmax=log_softmax, logsumexp=logsumexp)
