@@ -146,6 +146,9 @@ case('tensor_nested', lambda L: L.tensor([[1, 2], [3, 4]]))
 case('tensor_float_dtype', lambda L: L.tensor([1, 2], dtype=L.float16))
 case('tensor_bool', lambda L: L.tensor([True, False]))
 case('tensor_scalar', lambda L: L.tensor(3.5))
+case('tensor_numpy_scalars', lambda L: (L.tensor([np.int32(1), np.int32(2)]), L.tensor([np.float64(1.5), 2.0]), L.tensor([np.int32(1), 2]),
+                                        L.tensor([np.float32(1.5), 2]), L.tensor([[np.float16(1)], [np.int8(2)]]), L.tensor([np.bool_(True), True]),
+                                        L.tensor([np.int64(3), 2.5]), L.tensor(np.float64(2.5)), L.tensor([1, 2.5])))
 case('zeros_tuple', lambda L: L.zeros((2, 3), dtype=L.int32))
 case('ones', lambda L: L.ones(2, 3))
 case('full', lambda L: L.full((2, 2), 7))

@@ -10,14 +10,14 @@ __all__ = ['float16', 'float32', 'float64', 'complex64', 'complex128', 'uint8', 
            'arange', 'linspace', 'logspace', 'rand', 'randn', 'randint', 'randperm', 'manual_seed', 'get_rng_state',
            'set_rng_state', 'bernoulli', 'normal', 'rand_like', 'randn_like', 'randint_like']
 
-# %% ../nbs/01_tensor.ipynb #6c039e27
+# %% ../nbs/01_tensor.ipynb #5c9c972f
 import builtins, math, numbers, re, warnings
 import numpy as np
 from .backend import device, as_device, xp_of, xp_of_array, cuda_is_available
 from . import random as _random
 from .printing import tensor_repr
 
-# %% ../nbs/01_tensor.ipynb #1514831e
+# %% ../nbs/01_tensor.ipynb #fedf3470
 class dtype:
     "A tensor element type, wrapping a NumPy dtype (`.np`)."
     def __init__(self, name, np_dtype, kind):
@@ -41,7 +41,7 @@ _ALL_DTYPES = (float16, float32, float64, complex64, complex128, uint8, uint16, 
 _BY_NP = {d.np: d for d in _ALL_DTYPES}
 def _dtype_by_name(name): return next(d for d in _ALL_DTYPES if d.name == name)
 
-# %% ../nbs/01_tensor.ipynb #18796184
+# %% ../nbs/01_tensor.ipynb #45f746de
 DTYPE_ALIASES = dict(float=float32, double=float64, half=float16, cfloat=complex64, cdouble=complex128,
                      long=int64, int=int32, short=int16, bool=bool_)
 
@@ -63,7 +63,7 @@ def set_default_dtype(d):
         raise TypeError(f"only floating-point types are supported as the default type")
     _default_float = d
 
-# %% ../nbs/01_tensor.ipynb #33440eea
+# %% ../nbs/01_tensor.ipynb #d8c60712
 _CATEGORY = {'b': 0, 'u': 1, 'i': 1, 'f': 2, 'c': 3}
 
 def promote_types(a, b):
@@ -109,7 +109,7 @@ def can_cast(from_, to):
     "Whether an in-place op may write a `from_` result into a `to` tensor (no float->int, complex->real, ->bool)."
     return _CATEGORY[from_.kind] <= _CATEGORY[to.kind] or (from_.kind in 'ui' and to.kind in 'ui')
 
-# %% ../nbs/01_tensor.ipynb #eada011c
+# %% ../nbs/01_tensor.ipynb #080fb0a0
 class Size(tuple):
     "A tensor's shape: a tuple of ints that prints as `torch.Size([2, 3])`."
     def __repr__(self): return f"torch.Size({list(self)})"
@@ -121,7 +121,7 @@ class Size(tuple):
     def __add__(self, other): return Size(tuple.__add__(self, tuple(other)))
     def __reduce__(self): return (Size, (tuple(self),))
 
-# %% ../nbs/01_tensor.ipynb #7b9abe68
+# %% ../nbs/01_tensor.ipynb #3148f8b4
 _CPU = device('cpu')
 
 class Tensor:
@@ -162,7 +162,7 @@ def _rebuild_tensor(cls, a, dev, requires_grad):
     t._requires_grad = requires_grad
     return t
 
-# %% ../nbs/01_tensor.ipynb #9b6d18f6
+# %% ../nbs/01_tensor.ipynb #2c0a1129
 def _device_of_array(a):
     return _CPU if isinstance(a, np.ndarray) else device('cuda', a.device.id)
 
@@ -210,7 +210,7 @@ def _wrap_dim(d, ndim):
         raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n-1}], but got {d})")
     return d % n
 
-# %% ../nbs/01_tensor.ipynb #3290c888
+# %% ../nbs/01_tensor.ipynb #cce0e789
 def _get_requires_grad(self): return self._requires_grad
 def _set_requires_grad(self, flag):
     if not self.is_leaf and not flag:
@@ -255,7 +255,7 @@ def _bump_version(t):
 def _check_inplace(t):
     "Checks before an in-place write: none yet; autograd (notebook 03) adds its own."
 
-# %% ../nbs/01_tensor.ipynb #b7410af7
+# %% ../nbs/01_tensor.ipynb #7fbb3777
 @patch_method
 def __repr__(self, *, tensor_contents=None):
     a = self.array if isinstance(self.array, np.ndarray) else self.array.get()
@@ -266,7 +266,7 @@ def __repr__(self, *, tensor_contents=None):
 Tensor.__str__ = __repr__
 Tensor.__format__ = lambda self, spec: format(self.item(), spec) if self.array.ndim == 0 and spec else repr(self)
 
-# %% ../nbs/01_tensor.ipynb #2161074e
+# %% ../nbs/01_tensor.ipynb #2a88f352
 def _infer_np_dtype(data):
     "PyTorch's dtype for Python data (floats -> default float dtype, ints -> int64)."
     a = np.asarray(data)
@@ -275,6 +275,27 @@ def _infer_np_dtype(data):
     if a.dtype.kind in 'iu': return np.dtype(np.int64)
     if a.dtype.kind == 'b': return np.dtype(np.bool_)
     raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+
+def _list_np_dtype(data, a):
+    """The dtype PyTorch infers for a (nested) list: Python numbers as usual, NumPy scalars keep their own dtype,
+    and the element types are promoted together (`[np.float64(1.), 2.]` is float64, `[np.int32(1)]` int32)."""
+    dt = _infer_np_dtype(a)
+    if a.dtype.kind not in 'biufc' or not isinstance(data, (list, tuple)): return dt
+    def leaves(x):
+        if isinstance(x, (list, tuple)):
+            for e in x: yield from leaves(e)
+        else: yield x
+    found = None
+    for x in leaves(data):
+        if isinstance(x, np.generic):
+            found = x.dtype if found is None else promote_types(dtype_of(found), dtype_of(x.dtype)).np
+    if found is None: return dt
+    kinds = {type(x) for x in leaves(data) if not isinstance(x, np.generic)}
+    py = [np.dtype(np.bool_) if k is builtins.bool else np.dtype(np.int64) if issubclass(k, numbers.Integral) else
+          _default_float.np if issubclass(k, numbers.Real) else _default_float.to_complex().np for k in kinds]
+    out = found
+    for d in py: out = promote_types(dtype_of(out), dtype_of(d)).np
+    return out
 
 def _odd_leaf(data):
     "The type name of the first element that is not a number (for PyTorch's 'Could not infer dtype of ...')."
@@ -308,7 +329,7 @@ def _to_array(data, dtype=None):
         except ValueError as e: raise ValueError(_ragged_message(data) or f"expected sequence of equal lengths: {e}") from None
         if a.dtype.kind == 'O': raise RuntimeError(f"Could not infer dtype of {_odd_leaf(data)}")
         if a.dtype.kind in 'USV': raise TypeError(f"new(): invalid data type '{a.dtype.kind == 'U' and 'str' or a.dtype}'")
-        if not isinstance(data, (np.ndarray, np.generic)): a = a.astype(_infer_np_dtype(a), copy=False)
+        if not isinstance(data, (np.ndarray, np.generic)): a = a.astype(_list_np_dtype(data, a), copy=False)
     if dtype is not None: a = a.astype(dtype.np, copy=False)
     if a.dtype not in _BY_NP: dtype_of(a.dtype)
     return np.array(a, copy=True)
@@ -351,7 +372,7 @@ def from_numpy(a):
                          "are not currently supported. (You can probably work around this by making a copy of your array  with array.copy().) ")
     return Tensor._wrap(a)
 
-# %% ../nbs/01_tensor.ipynb #b75b8978
+# %% ../nbs/01_tensor.ipynb #347fe7f5
 @patch_method
 def numpy(self, *, force=False):
     "The NumPy array behind a CPU tensor (shared memory)."
@@ -379,7 +400,7 @@ def tolist(self):
     "The values as (nested) Python lists of Python numbers."
     return self.numpy(force=True).tolist()
 
-# %% ../nbs/01_tensor.ipynb #e5ef5b5d
+# %% ../nbs/01_tensor.ipynb #dc50feb1
 def _shape(size, allow_neg=False):
     "Normalise `(5, 3)`, `((5, 3),)` or `([5, 3],)` to a tuple of ints."
     if len(size) == 1 and isinstance(size[0], (tuple, list, Size)): size = tuple(size[0])
@@ -422,7 +443,7 @@ def eye(n, m=None, dtype=None, device=None, requires_grad=False, **kw):
     if requires_grad: _factory_requires_grad(t)
     return t
 
-# %% ../nbs/01_tensor.ipynb #adda6df9
+# %% ../nbs/01_tensor.ipynb #638612e9
 def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False, out=None, **kw):
     "Values from `start` up to (not including) `end`, `step` apart."
     if end is None: start, end = 0, start
@@ -448,7 +469,7 @@ def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_
     if requires_grad: _factory_requires_grad(t)
     return t
 
-# %% ../nbs/01_tensor.ipynb #621e717e
+# %% ../nbs/01_tensor.ipynb #948b1f64
 def _rand_out(a, device, requires_grad):
     t = Tensor._wrap(_on_device(a, device))
     if requires_grad: _factory_requires_grad(t)
@@ -493,7 +514,7 @@ def set_rng_state(new_state):
 _TYPE_NAMES = dict(float32='Float', float64='Double', float16='Half', int64='Long', int32='Int', int16='Short',
                    int8='Char', uint8='Byte', bool='Bool', complex64='ComplexFloat', complex128='ComplexDouble')
 
-# %% ../nbs/01_tensor.ipynb #638849e1
+# %% ../nbs/01_tensor.ipynb #46cc5f78
 def _memory_order(a):
     "The axes of array `a` from outermost to innermost in memory (a transposed matrix: (1, 0))."
     return sorted(range(a.ndim), key=lambda d: -builtins.abs(a.strides[d]) if a.shape[d] > 1 else 0)
@@ -564,7 +585,7 @@ def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, device=None,
         return _rand_out((z * s + m).astype(dt.np), (mean if isinstance(mean, Tensor) else std).device, requires_grad)
     return _rand_out(_random.normal_array(_shape((size,)), _float_dtype(dtype, 'normal_kernel_cpu').np, mean, std, generator=generator), device, requires_grad)
 
-# %% ../nbs/01_tensor.ipynb #7e92f149
+# %% ../nbs/01_tensor.ipynb #489f4a00
 def _like(fn):
     def like(input, *args, dtype=None, device=None, requires_grad=False, memory_format=None, **kw):
         return fn(*args, input.shape, dtype=dtype or input.dtype, device=device or input.device, requires_grad=requires_grad, **kw) \
@@ -606,7 +627,7 @@ def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
     return tensor(data.detach() if isinstance(data, Tensor) else data, dtype=dtype or self.dtype,
                   device=device or self.device, requires_grad=requires_grad)
 
-# %% ../nbs/01_tensor.ipynb #02d3ed90
+# %% ../nbs/01_tensor.ipynb #bd2371c6
 def _operand(x, like):
     "The array of a tensor operand, or a Python number as is."
     if isinstance(x, Tensor):
@@ -721,7 +742,7 @@ def __imul__(self, other): return self.mul_(other)
 @patch_method
 def __itruediv__(self, other): return self.div_(other)
 
-# %% ../nbs/01_tensor.ipynb #880a5055
+# %% ../nbs/01_tensor.ipynb #b3d2d40c
 def _make_view(self, a, fn):
     "Wrap array `a`, a view of `self.array`; `fn(base_tensor)` recreates the view from the base."
     t = Tensor._wrap(a)
@@ -753,7 +774,7 @@ def is_contiguous(self, memory_format=None):
     "True when the elements sit in memory in row-major order with no gaps."
     return builtins.bool(self.array.flags.c_contiguous)
 
-# %% ../nbs/01_tensor.ipynb #84ace4ad
+# %% ../nbs/01_tensor.ipynb #69bdcfde
 def _infer_size(shape, numel):
     "Replace a single -1 in `shape` so the sizes multiply to `numel`."
     shape = list(shape)
@@ -801,7 +822,7 @@ def contiguous(self, memory_format=None):
     "`self` if already contiguous, else a contiguous copy."
     return self if self.array.flags.c_contiguous else Tensor._wrap(xp_of_array(self.array).ascontiguousarray(self.array))
 
-# %% ../nbs/01_tensor.ipynb #b7bf1d62
+# %% ../nbs/01_tensor.ipynb #f5b5a232
 @patch_method
 def transpose(self, dim0, dim1):
     "Swap two dimensions (a view)."
@@ -904,7 +925,7 @@ def movedim(self, source, destination):
     return self.permute(*order)
 Tensor.moveaxis = movedim
 
-# %% ../nbs/01_tensor.ipynb #7a031e78
+# %% ../nbs/01_tensor.ipynb #bac01b9b
 @patch_method
 def split(self, split_size_or_sections, dim=0):
     "Views of pieces of size `split_size` (the last may be smaller), or of the given `sections` sizes."
@@ -939,7 +960,7 @@ def select(self, dim, index):
     if not -n <= index < n: raise IndexError(f"select(): index {index} out of range for tensor of size {list(self.array.shape)} at dimension {d}")
     return self[(slice(None),) * d + (index,)]
 
-# %% ../nbs/01_tensor.ipynb #27b8167c
+# %% ../nbs/01_tensor.ipynb #8cd12744
 def _is_basic(idx):
     "True when every index item is an int, slice, None or Ellipsis (so NumPy returns a view)."
     items = idx if isinstance(idx, tuple) else (idx,)
@@ -992,7 +1013,7 @@ def __setitem__(self, idx, value):
     self.array[_convert_index(idx, xp)] = v
     _bump_version(self)
 
-# %% ../nbs/01_tensor.ipynb #5abeef32
+# %% ../nbs/01_tensor.ipynb #594540fd
 @patch_method
 def clone(self, *, memory_format=None):
     "A copy with its own memory."
@@ -1055,7 +1076,7 @@ def type_as(self, other): return self.to(other.dtype)
 Tensor.is_floating_point = lambda self: self.array.dtype.kind == 'f'
 Tensor.is_complex = lambda self: self.array.dtype.kind == 'c'
 
-# %% ../nbs/01_tensor.ipynb #b80aacc3
+# %% ../nbs/01_tensor.ipynb #bd0cb1ca
 @patch_method
 def __len__(self):
     if self.array.ndim == 0: raise TypeError("len() of a 0-d tensor")
