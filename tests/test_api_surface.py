@@ -494,6 +494,9 @@ case('finfo_iinfo', lambda L: (L.finfo(L.float32).eps, L.finfo(L.float64).max, L
                                L.finfo().dtype, L.iinfo(L.int32).min, L.iinfo(L.uint8).max, L.iinfo(L.int64).bits))
 case('special', lambda L, x: (L.special.expit(x), L.special.erf(x), L.special.xlogy(x, x.abs() + 1), L.special.log1p(x.abs()),
                               L.special.softmax(x, 0), L.special.logsumexp(x, 0), L.special.gammaln(x.abs() + 1), L.special.sinc(x)), f(5))
+case('real_tensor_attrs', lambda L, x: (x.mH, x.H, x.adjoint(), x.conj(), x.real, x.is_cpu, x.is_sparse, x.is_signed(), x.long().is_signed(),
+                                        x.byte().is_signed(), x.is_same_size(x.t()), x.get_device(), x[0, :1].is_nonzero(),
+                                        x.clone(memory_format=L.contiguous_format), x.contiguous(memory_format=L.contiguous_format)), f(2, 3))
 case('constants', lambda L: (L.inf, L.pi, L.e, L.get_num_threads() > 0, L.backends.cudnn.enabled, L.backends.mps.is_available()))
 case('int_float_bool_builtin', lambda L, x: (int(x[0]), float(x[0]), bool(x[0]), len(x)), nograd(f(3)))
 case('attrs', lambda L, x: (x.shape, x.size(), x.size(1), x.size(-1), x.dim(), x.ndim, x.ndimension(), x.numel(),
@@ -659,6 +662,8 @@ E = {
     'tensor_dict': lambda L: L.tensor({'a': 1}),
     'tensor_list_none': lambda L: L.tensor([1, None]),
     'tensor_generator': lambda L: L.tensor(x for x in range(3)),
+    'H_3d': lambda L: L.ones(2, 3, 4).H,
+    'is_nonzero_many': lambda L: L.ones(2).is_nonzero(),
     'cat_tensor': lambda L: L.cat(L.ones(2, 3)),
     'stack_tensor': lambda L: L.stack(L.ones(2, 3)),
     'index_0d': lambda L: L.ones(2).sum()[0],

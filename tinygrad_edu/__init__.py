@@ -6,10 +6,11 @@ __version__ = "0.1.0"
 # %% auto #0
 __all__ = ['float', 'double', 'half', 'cfloat', 'cdouble', 'long', 'int', 'short', 'bool', 'FloatTensor', 'DoubleTensor',
            'HalfTensor', 'LongTensor', 'IntTensor', 'ShortTensor', 'ByteTensor', 'CharTensor', 'BoolTensor', 'inf',
-           'nan', 'pi', 'e', 'backends', 'special', 'is_tensor', 'numel', 'finfo', 'iinfo', 'typename',
-           'get_num_threads', 'set_num_threads', 'use_deterministic_algorithms', 'are_deterministic_algorithms_enabled']
+           'nan', 'pi', 'e', 'contiguous_format', 'preserve_format', 'channels_last', 'backends', 'special',
+           'is_tensor', 'numel', 'memory_format', 'finfo', 'iinfo', 'typename', 'get_num_threads', 'set_num_threads',
+           'use_deterministic_algorithms', 'are_deterministic_algorithms_enabled']
 
-# %% ../nbs/12_namespace.ipynb #f62ecffd
+# %% ../nbs/12_namespace.ipynb #f5f3b811
 import builtins as _builtins
 from .backend import device
 from .tensor import (Tensor, Size, dtype, tensor, as_tensor, from_numpy, empty, zeros, ones, full, eye,
@@ -43,7 +44,7 @@ long, int, short, bool = int64, int32, int16, bool_
 
 from . import nn   # after the op modules (their patches are applied in layer order): torch.nn.Linear works
 
-# %% ../nbs/12_namespace.ipynb #32e47666
+# %% ../nbs/12_namespace.ipynb #4358cd94
 class _LegacyTensorType(type):
     "The type of `torch.FloatTensor` & co.: calling one makes a tensor of its dtype; `isinstance` checks the dtype."
     def __call__(cls, *args):
@@ -65,10 +66,16 @@ def is_tensor(obj):
 
 def numel(input): return input.numel()
 
-# %% ../nbs/12_namespace.ipynb #14184003
+# %% ../nbs/12_namespace.ipynb #3e947bd8
 import math as _math, os as _os, types as _types
 import numpy as _np
 inf, nan, pi, e = _math.inf, _math.nan, _math.pi, _math.e
+
+class memory_format:
+    "Layout requests (`x.contiguous(memory_format=torch.contiguous_format)`): NumPy arrays here are always row-major."
+    def __init__(self, name): self.name = name
+    def __repr__(self): return f"torch.{self.name}"
+contiguous_format, preserve_format, channels_last = memory_format('contiguous_format'), memory_format('preserve_format'), memory_format('channels_last')
 
 class finfo:
     "Limits of a floating dtype: `bits`, `eps`, `max`, `min`, `tiny` (= `smallest_normal`), `resolution`."

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['INPLACE', 'dist', 'cross', 'kron', 'masked_scatter', 'multinomial', 'detach', 'is_floating_point', 'is_nonzero']
 
-# %% ../nbs/04i_inplace_ops.ipynb #d43b1be7
+# %% ../nbs/04i_inplace_ops.ipynb #84e5e4b6
 import builtins, math, numbers
 import numpy as np
 from .tensor import Tensor, patch_method, tensor, can_cast, _wrap_dim, _TYPE_NAMES, _dim_arg
@@ -14,7 +14,7 @@ from .indexing import _inplace_op
 from .more_ops import diag_embed
 import tinygrad_edu.more_ops      # (its methods, e.g. Tensor.logit, get in-place twins below)
 
-# %% ../nbs/04i_inplace_ops.ipynb #84ff0755
+# %% ../nbs/04i_inplace_ops.ipynb #9372260d
 def dist(input, other, p=2):
     "The `p`-norm of `input - other`."
     return (input - other).norm(p)
@@ -56,7 +56,7 @@ def _matrix_norm(A, ord='fro', dim=(-2, -1), keepdim=False, *, dtype=None):
 
 linalg.solve, linalg.matrix_norm, linalg.cross = _solve, _matrix_norm, cross
 
-# %% ../nbs/04i_inplace_ops.ipynb #5ac4f9b8
+# %% ../nbs/04i_inplace_ops.ipynb #90cb70ff
 def _inplace_method(name):
     def method(self, *args, **kwargs):
         def fn(old):
@@ -128,7 +128,7 @@ def masked_scatter(self, mask, source):
 
 def masked_scatter(input, mask, source): return input.masked_scatter(mask, source)
 
-# %% ../nbs/04i_inplace_ops.ipynb #03024c16
+# %% ../nbs/04i_inplace_ops.ipynb #7bcac107
 from . import random as _random
 
 def multinomial(input, num_samples, replacement=False, *, generator=None):
@@ -155,8 +155,34 @@ def multinomial(input, num_samples, replacement=False, *, generator=None):
 
 Tensor.multinomial = multinomial
 
-# %% ../nbs/04i_inplace_ops.ipynb #c4421719
+# %% ../nbs/04i_inplace_ops.ipynb #3dc8e80d
 def detach(input): return input.detach()
+
+# real tensors only: conjugation is the identity, the adjoint is the transpose
+Tensor.mH = property(lambda self: self.transpose(-2, -1), doc="The last two dimensions transposed (conjugated: a no-op for real tensors).")
+def _H(self):
+    "The conjugate transpose of a matrix (just the transpose for real tensors)."
+    if self.ndim != 2:
+        raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got {self.ndim}-D tensor." +
+                           (" For batches of matrices, consider using tensor.mH" if self.ndim > 2 else ""))
+    return self.t()
+Tensor.H = property(_H)
+Tensor.adjoint = lambda self: self.mH
+Tensor.conj = Tensor.resolve_conj = Tensor.resolve_neg = Tensor.conj_physical = lambda self: self
+Tensor.real = property(lambda self: self)
+Tensor.is_cpu = property(lambda self: self.device.type == 'cpu')
+Tensor.is_sparse = Tensor.is_quantized = Tensor.is_meta = Tensor.is_mkldnn = False
+Tensor.is_signed = lambda self: self.dtype.kind in 'fci'
+Tensor.is_same_size = lambda self, other: tuple(self.shape) == tuple(other.shape)
+Tensor.get_device = lambda self: -1 if self.device.type == 'cpu' else self.device.index
+Tensor.share_memory_ = lambda self: self
+
+@patch_method
+def is_nonzero(self):
+    "`bool(x)` for a one-element tensor."
+    if self.numel() == 0: raise RuntimeError("Boolean value of Tensor with no values is ambiguous")
+    if self.numel() > 1: raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+    return builtins.bool(self.item())
 
 @patch_method
 def new(self, *args, **kwargs):
@@ -165,4 +191,4 @@ def new(self, *args, **kwargs):
         return tensor(args[0], dtype=self.dtype, device=self.device)
     return self.new_empty(args if args else (0,))
 def is_floating_point(input): return input.is_floating_point()
-def is_nonzero(input): return builtins.bool(input)
+def is_nonzero(input): return input.is_nonzero()
