@@ -78,3 +78,15 @@ def test_compose_imagenet_style():
     tg.manual_seed(0)
     y = T.Compose([T.RandomResizedCrop(8), T.RandomHorizontalFlip(), T.ToTensor()])(IM)
     assert y.shape == (3, 8, 8)
+
+def test_dataset_repr_like_torchvision(tmp_path):
+    "print(trainset): torchvision's VisionDataset summary (StandardTransform, transforms indented under their head)."
+    from tinygrad_edu.vision import datasets
+    for c in ('cat', 'dog'):
+        (tmp_path / c).mkdir(); IM.save(tmp_path / c / 'a.png')
+    ds = datasets.ImageFolder(str(tmp_path), transform=T.Compose([T.Resize(4), T.ToTensor()]), target_transform=lambda y: y)
+    lines = repr(ds).splitlines()
+    assert lines[:4] == ['Dataset ImageFolder', '    Number of datapoints: 2', f'    Root location: {tmp_path}', '    StandardTransform']
+    assert lines[4:8] == ['Transform: Compose(', '               Resize(size=4, interpolation=bilinear, max_size=None, antialias=True)',
+                          '               ToTensor()', '           )']
+    assert lines[8].startswith('Target transform: <function')
