@@ -5,10 +5,12 @@ __version__ = "0.1.0"
 
 # %% auto #0
 __all__ = ['float', 'double', 'half', 'cfloat', 'cdouble', 'long', 'int', 'short', 'bool', 'FloatTensor', 'DoubleTensor',
-           'HalfTensor', 'LongTensor', 'IntTensor', 'ShortTensor', 'ByteTensor', 'CharTensor', 'BoolTensor',
-           'is_tensor', 'numel']
+           'HalfTensor', 'LongTensor', 'IntTensor', 'ShortTensor', 'ByteTensor', 'CharTensor', 'BoolTensor', 'inf',
+           'nan', 'pi', 'e', 'contiguous_format', 'preserve_format', 'channels_last', 'backends', 'special',
+           'is_tensor', 'numel', 'memory_format', 'finfo', 'iinfo', 'typename', 'get_num_threads', 'set_num_threads',
+           'use_deterministic_algorithms', 'are_deterministic_algorithms_enabled']
 
-# %% ../nbs/12_namespace.ipynb #937006c7
+# %% ../nbs/12_namespace.ipynb #f5f3b811
 import builtins as _builtins
 from .backend import device
 from .tensor import (Tensor, Size, dtype, tensor, as_tensor, from_numpy, empty, zeros, ones, full, eye,
@@ -25,7 +27,7 @@ from .printing import set_printoptions, get_printoptions, printoptions
 from .random import Generator, default_generator, seed, initial_seed, fork_rng
 from .tensor import get_rng_state, set_rng_state, bernoulli, normal
 from .autograd import no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inference_mode
-from . import broadcasting, pointwise, reductions, products, movement, rearrange, indexing, ops, reduce_ops, matmul_ops, conv, losses
+from . import broadcasting, pointwise, reductions, products, movement, rearrange, indexing, ops, reduce_ops, matmul_ops, conv, losses, more_ops, inplace_ops
 
 def _export_ops(*modules):
     "Bring each op module's lowercase public names to the top level (its Function classes stay in the module); later modules win."
@@ -35,7 +37,7 @@ def _export_ops(*modules):
             if name[0].islower(): g[name] = getattr(m, name)
 
 # 02's forward-only versions first, then the differentiable Functions of notebooks 04* replace them
-_export_ops(broadcasting, pointwise, reductions, products, movement, rearrange, indexing, ops, reduce_ops, matmul_ops, conv, losses)
+_export_ops(broadcasting, pointwise, reductions, products, movement, rearrange, indexing, ops, reduce_ops, matmul_ops, conv, losses, more_ops, inplace_ops)
 
 float, double, half, cfloat, cdouble = float32, float64, float16, complex64, complex128
 long, int, short, bool = int64, int32, int16, bool_
@@ -44,15 +46,17 @@ from . import nn   # after the op modules (their patches are applied in layer or
 from . import jit, autograd_functional  # last: they import nn / the op modules
 from .jit import compile, set_float32_matmul_precision, get_float32_matmul_precision
 
-# %% ../nbs/12_namespace.ipynb #d9eea92d
-def _typed_tensor(dt, name):
-    def make(*args):
+# %% ../nbs/12_namespace.ipynb #4358cd94
+class _LegacyTensorType(type):
+    "The type of `torch.FloatTensor` & co.: calling one makes a tensor of its dtype; `isinstance` checks the dtype."
+    def __call__(cls, *args):
         if len(args) == 1 and not isinstance(args[0], _builtins.int):
-            return tensor(args[0], dtype=dt)
-        return zeros(*args, dtype=dt)
-    make.__name__ = make.__qualname__ = name
-    make.__doc__ = f"Legacy constructor: a {dt} tensor from data, or of the given size."
-    return make
+            return tensor(args[0], dtype=cls.dtype)
+        return zeros(*args, dtype=cls.dtype)
+    def __instancecheck__(cls, obj): return isinstance(obj, Tensor) and obj.dtype is cls.dtype and obj.device.type == 'cpu'
+
+def _typed_tensor(dt, name):
+    return _LegacyTensorType(name, (), {'dtype': dt, '__doc__': f"Legacy constructor: a {dt} tensor from data, or of the given size."})
 
 FloatTensor, DoubleTensor, HalfTensor = _typed_tensor(float32, 'FloatTensor'), _typed_tensor(float64, 'DoubleTensor'), _typed_tensor(float16, 'HalfTensor')
 LongTensor, IntTensor, ShortTensor = _typed_tensor(int64, 'LongTensor'), _typed_tensor(int32, 'IntTensor'), _typed_tensor(int16, 'ShortTensor')
@@ -63,3 +67,54 @@ def is_tensor(obj):
     return isinstance(obj, Tensor)
 
 def numel(input): return input.numel()
+
+# %% ../nbs/12_namespace.ipynb #3e947bd8
+import math as _math, os as _os, types as _types
+import numpy as _np
+inf, nan, pi, e = _math.inf, _math.nan, _math.pi, _math.e
+
+class memory_format:
+    "Layout requests (`x.contiguous(memory_format=torch.contiguous_format)`): NumPy arrays here are always row-major."
+    def __init__(self, name): self.name = name
+    def __repr__(self): return f"torch.{self.name}"
+contiguous_format, preserve_format, channels_last = memory_format('contiguous_format'), memory_format('preserve_format'), memory_format('channels_last')
+
+class finfo:
+    "Limits of a floating dtype: `bits`, `eps`, `max`, `min`, `tiny` (= `smallest_normal`), `resolution`."
+    def __init__(self, type=None):
+        type = type or get_default_dtype()
+        if type.kind != 'f': raise TypeError("torch.finfo() requires a floating point input type. Use torch.iinfo to handle 'torch.finfo'")
+        f = _np.finfo(type.np)
+        self.bits, self.eps, self.max, self.min = f.bits, _builtins.float(f.eps), _builtins.float(f.max), _builtins.float(f.min)
+        self.tiny = self.smallest_normal = _builtins.float(f.tiny)
+        self.resolution, self.dtype = _builtins.float(f.resolution), str(type).split('.')[-1]
+    def __repr__(self):
+        return f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, eps={self.eps:g}, smallest_normal={self.tiny:g}, tiny={self.tiny:g}, dtype={self.dtype})"
+
+class iinfo:
+    "Limits of an integer dtype: `bits`, `max`, `min`."
+    def __init__(self, type):
+        if type.kind not in 'iub': raise TypeError("torch.iinfo() requires an integer input type. Use torch.finfo to handle 'torch.iinfo'")
+        i = _np.iinfo(type.np)
+        self.bits, self.max, self.min, self.dtype = i.bits, _builtins.int(i.max), _builtins.int(i.min), str(type).split('.')[-1]
+    def __repr__(self): return f"iinfo(min={self.min}, max={self.max}, dtype={self.dtype})"
+
+def typename(obj):
+    "`'torch.FloatTensor'` for a tensor, the class name otherwise."
+    return obj.type() if isinstance(obj, Tensor) else type(obj).__name__
+
+_settings = {'num_threads': _os.cpu_count() or 1, 'deterministic': False}
+def get_num_threads(): return _settings['num_threads']
+def set_num_threads(n): _settings['num_threads'] = _builtins.int(n)       # recorded only: NumPy's BLAS picks its threads
+def use_deterministic_algorithms(mode, *, warn_only=False): _settings['deterministic'] = _builtins.bool(mode)
+def are_deterministic_algorithms_enabled(): return _settings['deterministic']
+
+backends = _types.SimpleNamespace(
+    cudnn=_types.SimpleNamespace(enabled=True, benchmark=False, deterministic=False, is_available=lambda: cuda.is_available(), version=lambda: None),
+    cuda=_types.SimpleNamespace(matmul=_types.SimpleNamespace(allow_tf32=False), is_built=lambda: cuda.is_available()),
+    mps=_types.SimpleNamespace(is_available=lambda: False, is_built=lambda: False))
+
+special = _types.SimpleNamespace(      # torch.special: the same functions under SciPy-style names
+    expit=sigmoid, logit=logit, erf=erf, erfc=erfc, erfinv=erfinv, gammaln=lgamma, digamma=digamma, psi=digamma,
+    polygamma=polygamma, xlogy=xlogy, log1p=log1p, expm1=expm1, exp2=exp2, sinc=sinc, round=round, softmax=softmax,
+    log_softmax=log_softmax, logsumexp=logsumexp)

@@ -10,25 +10,26 @@ __all__ = ['multiply', 'subtract', 'divide', 'negative', 'absolute', 'greater', 
            'logical_not', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'equal', 'isclose', 'allclose', 'isnan', 'isinf',
            'isfinite']
 
-# %% ../nbs/02_broadcasting.ipynb #72345d44
+# %% ../nbs/02_broadcasting.ipynb #b0f417c5
 import builtins, math, numbers, warnings
 import numpy as np
 from .backend import xp_of_array
 from .tensor import (Tensor, Size, patch_method, result_type, can_cast, promote_types, get_default_dtype,
                                  bool_, int64, float32, float64, _TYPE_NAMES, _wrap_dim, tensor)
 
-# %% ../nbs/02_broadcasting.ipynb #49d7b82d
+# %% ../nbs/02_broadcasting.ipynb #4d780aca
 def _broadcast_pair(a, b):
     "The broadcast shape of shapes `a` and `b` (PyTorch's error names both sizes and the dimension)."
     if a == b: return tuple(a)
     n = builtins.max(len(a), len(b))
     a, b = (1,) * (n - len(a)) + tuple(a), (1,) * (n - len(b)) + tuple(b)
     out = []
-    for i, (x, y) in enumerate(zip(a, b)):
+    for i in reversed(range(n)):          # PyTorch checks from the last dimension, so it names the rightmost mismatch
+        x, y = a[i], b[i]
         if x != y and x != 1 and y != 1:
             raise RuntimeError(f"The size of tensor a ({x}) must match the size of tensor b ({y}) at non-singleton dimension {i}")
         out.append(y if x == 1 else x)
-    return tuple(out)
+    return tuple(out[::-1])
 
 def broadcast_shapes(*shapes):
     "The shape that tensors of `shapes` broadcast to, as a `Size`."
@@ -42,7 +43,7 @@ def broadcast_shapes(*shapes):
         out = _broadcast_pair(out, s)
     return Size(out)
 
-# %% ../nbs/02_broadcasting.ipynb #88c69d40
+# %% ../nbs/02_broadcasting.ipynb #bc8e777f
 def broadcast_to(input, size):
     "A view of `input` expanded to `size` (stride 0 along repeated dimensions)."
     return input.expand(size)
@@ -54,7 +55,7 @@ def broadcast_tensors(*tensors):
     for t in tensors: shape = _broadcast_pair(shape, t.shape)
     return tuple(t.expand(shape) for t in tensors)
 
-# %% ../nbs/02_broadcasting.ipynb #11c10829
+# %% ../nbs/02_broadcasting.ipynb #b39034f0
 def _dtype2(x, y):
     "result_type(x, y), with a fast path for the common cases."
     if isinstance(x, Tensor):
@@ -96,7 +97,7 @@ def _binary(fn, x, y, dt=None, out_dtype=None):
     if out_dtype is not None and r.dtype != out_dtype.np: r = r.astype(out_dtype.np)
     return Tensor._wrap(r if isinstance(r, np.ndarray) or not isinstance(r, np.generic) else np.asarray(r))
 
-# %% ../nbs/02_broadcasting.ipynb #595d0725
+# %% ../nbs/02_broadcasting.ipynb #845d14da
 def _out(r, out):
     "Copy result `r` into `out` (if given) like PyTorch, and return what PyTorch returns."
     if out is None: return r
@@ -110,7 +111,7 @@ def _out(r, out):
     out._ver += 1
     return out
 
-# %% ../nbs/02_broadcasting.ipynb #a7070f6e
+# %% ../nbs/02_broadcasting.ipynb #89eddb32
 def _xp(x, y=None):
     return xp_of_array(x.array if isinstance(x, Tensor) else y.array)
 
@@ -167,7 +168,7 @@ def _neg(x):
     if x.dtype is bool_: raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
     return Tensor._wrap(-x.array)
 
-# %% ../nbs/02_broadcasting.ipynb #11227906
+# %% ../nbs/02_broadcasting.ipynb #0e529432
 @patch_method
 def add(self, other, *, alpha=1):
     "self + alpha * other, broadcasting."
@@ -221,7 +222,7 @@ def square(self): return self * self if self.dtype is not bool_ else self.long()
 
 Tensor.multiply, Tensor.subtract, Tensor.divide = mul, sub, div
 
-# %% ../nbs/02_broadcasting.ipynb #f0570a80
+# %% ../nbs/02_broadcasting.ipynb #8df07e5c
 @patch_method
 def __add__(self, other): return self.add(other)
 @patch_method
@@ -268,7 +269,7 @@ def _inplace_result(self, r):
     "Write `r` into `self` (for the in-place operators without their own method in notebook 01)."
     return _out(r, self)
 
-# %% ../nbs/02_broadcasting.ipynb #e22dd87c
+# %% ../nbs/02_broadcasting.ipynb #dee25342
 def _bitwise(fn, name, x, y):
     dt = _dtype2(x, y)
     if dt.kind not in 'biu': raise NotImplementedError(f'"{name}_cpu" not implemented for \'{_TYPE_NAMES[dt.name]}\'')
@@ -308,7 +309,7 @@ def logical_xor(self, other): return _logical(_xp(self).logical_xor, self, other
 @patch_method
 def logical_not(self): return Tensor._wrap(_xp(self).logical_not(self.array))
 
-# %% ../nbs/02_broadcasting.ipynb #ad78b2f9
+# %% ../nbs/02_broadcasting.ipynb #76728b8c
 def _compare(fn, x, y):
     return _binary(fn, x, y, out_dtype=bool_)
 
@@ -362,7 +363,7 @@ def isposinf(self): return Tensor._wrap(_xp(self).isposinf(self.array))
 @patch_method
 def isneginf(self): return Tensor._wrap(_xp(self).isneginf(self.array))
 
-# %% ../nbs/02_broadcasting.ipynb #4c137df6
+# %% ../nbs/02_broadcasting.ipynb #a037d96b
 def _as_tensor(x, other=None):
     "A Python number where PyTorch allows one as `input` (`torch.add(2, t)`)."
     if isinstance(x, Tensor): return x

@@ -9,17 +9,17 @@ __all__ = ['sort_result', 'topk_result', 'add_at', 'Index', 'IndexPutAcc', 'Inde
            'MaskedFill', 'MaskedFillTensor', 'masked_fill', 'MaskedSelect', 'masked_select', 'Sort', 'Topk', 'sort',
            'argsort', 'topk', 'one_hot']
 
-# %% ../nbs/04c_indexing.ipynb #4e710289
+# %% ../nbs/04c_indexing.ipynb #5f649eaf
 import builtins, collections, importlib, numbers
 import numpy as np
 from .backend import xp_of_array
-from .tensor import Tensor, patch_method, _wrap_dim, _bump_version, result_type
+from .tensor import Tensor, patch_method, _wrap_dim, _bump_version, result_type, _dim_arg
 from .autograd import Function, no_grad, needs_inplace_autograd, record_inplace, _check_inplace
 from .movement import Select, Slice, Unsqueeze, Alias, SliceScatter, sum_to_size, _select, _slice, _repatch_module
 
 _T = importlib.import_module('tinygrad_edu.tensor')
 
-# %% ../nbs/04c_indexing.ipynb #a6da3d66
+# %% ../nbs/04c_indexing.ipynb #2c480baf
 def add_at(z, idx, v):
     "In place `z[idx] += v`, adding once per occurrence of repeated indices (NumPy `add.at`, CuPy `scatter_add`)."
     if isinstance(z, np.ndarray): np.add.at(z, idx, v)
@@ -49,7 +49,7 @@ class IndexPutAcc(Function):
     @staticmethod
     def backward(ctx, gg): return Index.apply(gg, ctx.idx)
 
-# %% ../nbs/04c_indexing.ipynb #e5ebb0c1
+# %% ../nbs/04c_indexing.ipynb #935f5b12
 def _is_int(i): return isinstance(i, numbers.Integral) and not isinstance(i, (bool, np.bool_)) or \
     isinstance(i, Tensor) and i.array.ndim == 0 and i.array.dtype.kind in 'iu'
 
@@ -73,7 +73,9 @@ def _parse_index(self, idx):
     items = idx if isinstance(idx, tuple) else (idx,)
     xp = xp_of_array(self.array)
     used = builtins.sum(_dims_used(i, xp) for i in items)
-    if used > self.array.ndim: raise IndexError(f"too many indices for tensor of dimension {self.array.ndim}")
+    if used > self.array.ndim:
+        if self.array.ndim == 0 and builtins.any(isinstance(i, numbers.Integral) for i in items): raise IndexError(_T._ZERO_DIM_INDEX)
+        raise IndexError(f"too many indices for tensor of dimension {self.array.ndim}")
     t, d, od, adv = self, 0, 0, {}        # d: dimension in the view t; od: in self (for error messages)
     for i in items:
         if i is None: t = Unsqueeze.apply(t, d); d += 1
@@ -111,7 +113,7 @@ def __getitem__(self, idx):
     t, adv = _parse_index(self, idx)
     return t if adv is None else Index.apply(t, adv)
 
-# %% ../nbs/04c_indexing.ipynb #cb085a58
+# %% ../nbs/04c_indexing.ipynb #444f1ce7
 class IndexPut(Function):
     "`x[idx] = value` (or `+=` with `accumulate`) out of place. Backward: `g` (zeroed at idx) to x, `g[idx]` to value."
     node_name = 'IndexPutBackward0'
@@ -151,7 +153,7 @@ class Fill(Function):
 
 class Zero(Fill): node_name = 'ZeroBackward0'
 
-# %% ../nbs/04c_indexing.ipynb #dcf98a71
+# %% ../nbs/04c_indexing.ipynb #cdd0d9e3
 def _is_tracked_view(t): return t._base is not None and t._view_fn is not None
 
 def _check_writable(t):
@@ -199,7 +201,7 @@ def zero_(self):
     "Fill with zeros."
     return _inplace_op(self, lambda old: Zero.apply(Tensor._wrap(old.array) if _is_tracked_view(self) else old, 0))
 
-# %% ../nbs/04c_indexing.ipynb #ffd9a933
+# %% ../nbs/04c_indexing.ipynb #38799cdc
 def _value_for_put(self, value):
     if isinstance(value, Tensor):
         if value.dtype is not self.dtype and value.array.ndim:
@@ -233,7 +235,7 @@ def index_put_(self, indices, values, accumulate=False):
 def index_put(self, indices, values, accumulate=False):
     return self.clone().index_put_(indices, values, accumulate)
 
-# %% ../nbs/04c_indexing.ipynb #76e0185e
+# %% ../nbs/04c_indexing.ipynb #f8667de1
 def _along(index, dim):
     "The index tuple addressing `x[..., index[pos], ...]` (index along `dim`, the position itself elsewhere)."
     xp = xp_of_array(index)
@@ -261,7 +263,7 @@ def gather(input, dim, index, *, sparse_grad=False, out=None):
     return Gather.apply(input, _along(index.array, d))
 Tensor.gather = gather
 
-# %% ../nbs/04c_indexing.ipynb #a7f2f02d
+# %% ../nbs/04c_indexing.ipynb #57001ccf
 class Scatter(Function):
     "`x.scatter(dim, index, src)` out of place (`reduce`: None, 'add' or 'multiply'). Backward: g zeroed where written; src gets g gathered."
     node_name = 'ScatterBackward0'
@@ -292,10 +294,10 @@ class ScatterAdd(Scatter): node_name = 'ScatterAddBackward0'
 
 def _scatter_args(self, dim, index, src, name):
     d = _wrap_dim(dim, self.ndim)
-    if not isinstance(index, Tensor) or index.dtype.kind not in 'iu': raise RuntimeError(f"{name}(): Expected dtype int64 for index")
+    if not isinstance(index, Tensor) or index.dtype.kind not in 'iu': raise RuntimeError(f"scatter(): Expected dtype int32/int64 for index")
     if isinstance(src, Tensor):
+        if src.dtype is not self.dtype: raise RuntimeError(f"scatter(): Expected self.dtype to be equal to src.dtype")
         if index.ndim != src.ndim: raise RuntimeError("Index tensor must have the same number of dimensions as src tensor")
-        if src.dtype is not self.dtype: raise RuntimeError(f"{name}(): Expected self.dtype to be equal to src.dtype")
     if index.ndim != self.ndim: raise RuntimeError("Index tensor must have the same number of dimensions as self tensor")
     for k in range(self.ndim):
         if (k != d and index.shape[k] > self.shape[k]) or (isinstance(src, Tensor) and index.shape[k] > src.shape[k]):
@@ -320,7 +322,7 @@ Tensor.scatter_ = lambda self, dim, index, src=None, *, value=None, reduce=None:
     self, lambda old: scatter(old, dim, index, src, value=value, reduce=reduce), src)
 Tensor.scatter_add_ = lambda self, dim, index, src: _inplace_op(self, lambda old: scatter_add(old, dim, index, src), src)
 
-# %% ../nbs/04c_indexing.ipynb #c4718bbb
+# %% ../nbs/04c_indexing.ipynb #12767e57
 class IndexSelect(Index): node_name = 'IndexSelectBackward0'
 class Take(Index): node_name = 'TakeBackward0'
 class IndexAdd(IndexPut): node_name = 'IndexAddBackward0'
@@ -332,8 +334,8 @@ def _dim_index(self, dim, index, name):
     if index.ndim > 1: raise IndexError(f"{name}(): Index is supposed to be a vector")
     d = _wrap_dim(dim, self.ndim)
     n = self.shape[d] if self.ndim else 1
-    bad = index.array[(index.array >= n) | (index.array < -n)]
-    if bad.size: raise IndexError(f"index out of range in self") if name != 'index_select' else \
+    bad = index.array[(index.array >= n) | (index.array < (0 if name == 'index_select' else -n))]
+    if bad.size: raise IndexError(f"index out of range in self") if name != 'index_select' or d == 0 else \
         RuntimeError(f"INDICES element is out of DATA bounds, id={builtins.int(bad.reshape(-1)[0])} axis_dim={n}")
     return (slice(None),) * d + (index.array.reshape(-1),)
 
@@ -366,7 +368,7 @@ Tensor.index_add_ = lambda self, dim, index, source, *, alpha=1: _inplace_op(sel
 Tensor.index_copy_ = lambda self, dim, index, source: _inplace_op(self, lambda old: index_copy(old, dim, index, source), source)
 Tensor.index_fill_ = lambda self, dim, index, value: _inplace_op(self, lambda old: index_fill(old, dim, index, value), value)
 
-# %% ../nbs/04c_indexing.ipynb #dc960399
+# %% ../nbs/04c_indexing.ipynb #c3b8f54c
 def _check_broadcast(a, b):
     "PyTorch's error when shapes `a` and `b` do not broadcast."
     for k in range(1, 1 + builtins.min(len(a), len(b))):
@@ -395,12 +397,12 @@ def where(condition, input=None, other=None, *, out=None):
     dt = result_type(input, other)
     xp = xp_of_array(condition.array)
     ops = [v.to(dt) if isinstance(v, Tensor) else Tensor._wrap(xp.asarray(v, dt.np)) for v in (input, other)]
-    _check_broadcast(ops[0].shape, ops[1].shape)
-    _check_broadcast(condition.shape, np.broadcast_shapes(ops[0].shape, ops[1].shape))
+    from tinygrad_edu.broadcasting import _broadcast_pair     # PyTorch broadcasts condition, input, other in that order
+    _broadcast_pair(_broadcast_pair(tuple(condition.shape), tuple(ops[0].shape)), tuple(ops[1].shape))
     return Where.apply(condition, *ops)
 Tensor.where = lambda self, condition, other: where(condition, self, other)
 
-# %% ../nbs/04c_indexing.ipynb #bcd5843b
+# %% ../nbs/04c_indexing.ipynb #baf77974
 class MaskedFill(Function):
     "`x.masked_fill(mask, value)`. Backward: x gets g where not masked; a tensor value gets the masked sum."
     node_name = 'MaskedFillBackward0'
@@ -418,9 +420,15 @@ class MaskedFill(Function):
 
 class MaskedFillTensor(MaskedFill): node_name = 'MaskedFillBackward1'
 
+def _mask_fits(input, mask):
+    "Mask and input must broadcast together (PyTorch's message names the mask as tensor a)."
+    from tinygrad_edu.broadcasting import _broadcast_pair
+    _broadcast_pair(tuple(mask.shape), tuple(input.shape))
+
 def masked_fill(input, mask, value):
     "`value` where `mask` (bool, broadcast to input) is true, `input` elsewhere."
     if mask.dtype.kind != 'b': raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {_T._TYPE_NAMES[mask.dtype.name].lower()}")
+    _mask_fits(input, mask)
     if isinstance(value, Tensor):
         if value.ndim: raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with {value.ndim} dimension(s).")
         return MaskedFillTensor.apply(input, mask, value)
@@ -441,14 +449,15 @@ class MaskedSelect(Function):
 def masked_select(input, mask, *, out=None):
     "The elements of `input` where `mask` is true, as a 1-d tensor."
     if mask.dtype.kind != 'b': raise RuntimeError("masked_select: expected BoolTensor for mask")
+    _mask_fits(input, mask)
     return MaskedSelect.apply(input, mask)
 
 Tensor.masked_fill, Tensor.masked_select = masked_fill, masked_select
 Tensor.masked_fill_ = lambda self, mask, value: _inplace_op(self, lambda old: masked_fill(old, mask, value), value)
 
-# %% ../nbs/04c_indexing.ipynb #b25fac45
-sort_result = collections.namedtuple('sort', ['values', 'indices'])
-topk_result = collections.namedtuple('topk', ['values', 'indices'])
+# %% ../nbs/04c_indexing.ipynb #50af2761
+from .reductions import return_types as _return_types
+sort_result, topk_result = _return_types.sort, _return_types.topk     # print as torch.return_types.sort(...)
 
 class Sort(Function):
     "Values (and indices) of `x` taken at `order` along `dim`. Backward: scatter-add the values' gradient back."
@@ -470,14 +479,16 @@ def _order(a, dim, descending):
     key = -key if key.dtype.kind != 'f' else xp.where(xp.isnan(key), -np.inf, -key)
     return xp.argsort(key, axis=dim, kind='stable')
 
-def sort(input, dim=-1, descending=False, stable=False, *, out=None):
+def sort(input, dim=-1, descending=False, stable=False, *, out=None, axis=None):
     "Sorted values along `dim` and the indices they came from."
+    dim = _dim_arg(dim, axis)
     if input.ndim == 0: return sort_result(input.clone(), input.new_zeros((), dtype=_T.int64))
     d = _wrap_dim(dim, input.ndim)
     return sort_result(*Sort.apply(input, _order(input.array, d, descending), d))
 
-def argsort(input, dim=-1, descending=False, stable=False):
+def argsort(input, dim=-1, descending=False, stable=False, *, axis=None):
     "The indices that sort `input` along `dim`."
+    dim = _dim_arg(dim, axis)
     if input.ndim == 0: return input.new_zeros((), dtype=_T.int64)
     return Tensor._wrap(_order(input.array, _wrap_dim(dim, input.ndim), descending).astype(np.int64))
 
@@ -492,7 +503,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
 
 Tensor.sort, Tensor.argsort, Tensor.topk = sort, argsort, topk
 
-# %% ../nbs/04c_indexing.ipynb #34f42b02
+# %% ../nbs/04c_indexing.ipynb #100a9d97
 def one_hot(tensor, num_classes=-1):
     "int64 tensor of shape `(*tensor.shape, num_classes)` with a 1 at each class index."
     if tensor.dtype is not _T.int64: raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
@@ -505,6 +516,6 @@ def one_hot(tensor, num_classes=-1):
     xp = xp_of_array(a)
     return Tensor._wrap((a[..., None] == xp.arange(num_classes)).astype(np.int64))
 
-# %% ../nbs/04c_indexing.ipynb #a2bacf3d
+# %% ../nbs/04c_indexing.ipynb #2be58b31
 _repatch_module(['gather', 'scatter', 'scatter_add', 'index_select', 'take', 'index_add', 'index_copy', 'index_fill',
                  'where', 'masked_fill', 'masked_select', 'sort', 'argsort', 'topk', 'one_hot'], globals())

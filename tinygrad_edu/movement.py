@@ -10,16 +10,17 @@ __all__ = ['concat', 'concatenate', 'row_stack', 'swapaxes', 'swapdims', 'moveax
            'transpose', 't', 'squeeze', 'unsqueeze', 'narrow', 'select', 'split', 'chunk', 'unbind', 'movedim', 'clone',
            'ravel']
 
-# %% ../nbs/04b_movement.ipynb #5e6bc239
+# %% ../nbs/04b_movement.ipynb #50932972
 import builtins, importlib, math, numbers
 import numpy as np
 from .backend import xp_of_array
 from .tensor import Tensor, patch_method, Size, _make_view, _wrap_dim, _shape, _infer_size, _reshape_nocopy, promote_types
+from .tensor import _dim_arg
 from .autograd import Function, no_grad, gradcheck
 
 _T = importlib.import_module('tinygrad_edu.tensor')   # the module (the package attribute `tensor` is the function)
 
-# %% ../nbs/04b_movement.ipynb #2c80b5f2
+# %% ../nbs/04b_movement.ipynb #402d4465
 class View(Function):
     "`x.view(shape)`: same memory, new shape. Backward: reshape the gradient back."
     node_name = 'ViewBackward0'
@@ -60,7 +61,7 @@ class Alias(Function):
     @staticmethod
     def backward(ctx, g): return g
 
-# %% ../nbs/04b_movement.ipynb #fc67db57
+# %% ../nbs/04b_movement.ipynb #9d5563eb
 @patch_method
 def view(self, *shape):
     "Same memory, new shape (raises if the memory layout does not allow it)."
@@ -98,7 +99,7 @@ def flatten(self, start_dim=0, end_dim=-1):
 
 Tensor.ravel = lambda self: self.reshape(-1)
 
-# %% ../nbs/04b_movement.ipynb #9c8fd579
+# %% ../nbs/04b_movement.ipynb #e8b90d77
 class Permute(Function):
     "`x.permute(dims)`. Backward: permute by the inverse permutation."
     node_name = 'PermuteBackward0'
@@ -128,7 +129,7 @@ class MatrixT(Function):
     @staticmethod
     def backward(ctx, g): return g.t()
 
-# %% ../nbs/04b_movement.ipynb #c2fe8652
+# %% ../nbs/04b_movement.ipynb #a913b924
 @patch_method
 def permute(self, *dims):
     "Reorder the dimensions (a view)."
@@ -152,7 +153,7 @@ def t(self):
     if self.array.ndim > 2: raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self.array.ndim}D")
     return MatrixT.apply(self)
 
-# %% ../nbs/04b_movement.ipynb #feb4e59e
+# %% ../nbs/04b_movement.ipynb #b87a739f
 class SumToSize(Function):
     "Sum `g` over the dimensions that broadcasting added or stretched, giving `shape`. Backward: expand."
     node_name = 'SumBackward1'
@@ -194,7 +195,7 @@ def expand(self, *sizes):
             raise RuntimeError(f"The expanded size of the tensor ({e}) must match the existing size ({s}) at non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: {list(shp)}")
     return Expand.apply(self, target)
 
-# %% ../nbs/04b_movement.ipynb #d8dc587d
+# %% ../nbs/04b_movement.ipynb #0d32395b
 class Squeeze(Function):
     "`x.squeeze()`: drop all size-1 dimensions. Backward: reshape back."
     node_name = 'SqueezeBackward0'
@@ -219,8 +220,9 @@ class Unsqueeze(Function):
     def backward(ctx, g): return g.squeeze(ctx.d)
 
 @patch_method
-def squeeze(self, dim=None):
+def squeeze(self, dim=None, *, axis=None):
     "Remove dimensions of size 1 (all of them, or those in `dim`)."
+    dim = _dim_arg(dim, axis)
     n, shp = self.array.ndim, self.array.shape
     dims = range(n) if dim is None else [_wrap_dim(d, n) for d in (dim if isinstance(dim, (tuple, list)) else (dim,))]
     drop = tuple(d for d in dims if n and shp[d] == 1)
@@ -228,11 +230,11 @@ def squeeze(self, dim=None):
     return fn.apply(self, drop, dim)
 
 @patch_method
-def unsqueeze(self, dim):
+def unsqueeze(self, dim=None, *, axis=None):
     "Insert a dimension of size 1 at `dim`."
-    return Unsqueeze.apply(self, _wrap_dim(dim, self.array.ndim + 1))
+    return Unsqueeze.apply(self, _wrap_dim(_dim_arg(dim, axis, 'unsqueeze'), self.array.ndim + 1))
 
-# %% ../nbs/04b_movement.ipynb #78741567
+# %% ../nbs/04b_movement.ipynb #1442d055
 class SliceScatter(Function):
     "Zeros of `shape` with `g` written at the basic index `idx` (the backward of every slicing view)."
     node_name = 'SliceScatterBackward0'
@@ -289,7 +291,7 @@ def narrow(self, dim, start, length):
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({self.array.shape[d]}).")
     return _slice(self, d, start, start + length)
 
-# %% ../nbs/04b_movement.ipynb #bbc0dabd
+# %% ../nbs/04b_movement.ipynb #7e1e14e3
 class Split(Function):
     "`x.split(size, d)`: equal pieces (the last may be smaller). Backward: concatenate the gradients."
     node_name = 'SplitBackward0'
@@ -314,7 +316,7 @@ class Unbind(Function):
     @staticmethod
     def backward(ctx, *grads): return stack(grads, ctx.d)
 
-# %% ../nbs/04b_movement.ipynb #73fb53f7
+# %% ../nbs/04b_movement.ipynb #ada0117d
 @patch_method
 def split(self, split_size_or_sections, dim=0):
     "Views of pieces of size `split_size` (the last may be smaller), or of the given `sections` sizes."
@@ -329,12 +331,13 @@ def split(self, split_size_or_sections, dim=0):
     return SplitWithSizes.apply(self, sizes, d)
 
 @patch_method
-def unbind(self, dim=0):
+def unbind(self, dim=0, *, axis=None):
     "The slices along `dim`, each a view without that dimension."
+    dim = _dim_arg(dim, axis)
     if self.array.ndim == 0: raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     return Unbind.apply(self, _wrap_dim(dim, self.array.ndim))
 
-# %% ../nbs/04b_movement.ipynb #1c23a2df
+# %% ../nbs/04b_movement.ipynb #7b6b927b
 class ToCopy(Function):
     "The result of `x.to(dtype/device)`. Backward: convert the gradient back."
     node_name = 'ToCopyBackward0'
@@ -347,7 +350,7 @@ class ToCopy(Function):
 
 _T._to_differentiable = lambda src, a: ToCopy.apply(src, a)
 
-# %% ../nbs/04b_movement.ipynb #16036972
+# %% ../nbs/04b_movement.ipynb #07afcd79
 class Cat(Function):
     "`cat(tensors, d)`. Backward: each input gets its block of the gradient."
     node_name = 'CatBackward0'
@@ -392,16 +395,20 @@ class Stack(Function):
     @staticmethod
     def backward(ctx, g): return g.unbind(ctx.d)
 
-# %% ../nbs/04b_movement.ipynb #769a6a3a
-def cat(tensors, dim=0, *, out=None):
+# %% ../nbs/04b_movement.ipynb #1eff6589
+def cat(tensors, dim=0, *, out=None, axis=None):
     "Concatenate `tensors` along the existing dimension `dim`."
+    dim = _dim_arg(dim, axis)
+    if isinstance(tensors, Tensor): raise TypeError("cat(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor")
     tensors = list(tensors)
     if not tensors: raise ValueError("torch.cat(): expected a non-empty list of Tensors")
     return Cat.apply(*tensors, dim=dim)
 concat = concatenate = cat
 
-def stack(tensors, dim=0, *, out=None):
+def stack(tensors, dim=0, *, out=None, axis=None):
     "Stack equally shaped `tensors` along a new dimension `dim`."
+    dim = _dim_arg(dim, axis)
+    if isinstance(tensors, Tensor): raise TypeError("stack(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor")
     tensors = list(tensors)
     if not tensors: raise RuntimeError("stack expects a non-empty TensorList")
     return Stack.apply(*tensors, dim=dim)
@@ -416,7 +423,7 @@ def vstack(tensors):
     return cat([t.reshape(1, -1) if t.ndim < 2 else t for t in tensors], 0)
 row_stack = vstack
 
-# %% ../nbs/04b_movement.ipynb #95144940
+# %% ../nbs/04b_movement.ipynb #88667a18
 def reshape(input, shape): return input.reshape(shape)
 def flatten(input, start_dim=0, end_dim=-1): return input.flatten(start_dim, end_dim)
 def unflatten(input, dim, sizes): return input.unflatten(dim, sizes)
@@ -424,13 +431,13 @@ def permute(input, dims): return input.permute(dims)
 def transpose(input, dim0, dim1): return input.transpose(dim0, dim1)
 swapaxes = swapdims = transpose
 def t(input): return input.t()
-def squeeze(input, dim=None): return input.squeeze(dim)
-def unsqueeze(input, dim): return input.unsqueeze(dim)
+def squeeze(input, dim=None, *, axis=None): return input.squeeze(dim, axis=axis)
+def unsqueeze(input, dim=None, *, axis=None): return input.unsqueeze(dim, axis=axis)
 def narrow(input, dim, start, length): return input.narrow(dim, start, length)
 def select(input, dim, index): return input.select(dim, index)
 def split(tensor, split_size_or_sections, dim=0): return tensor.split(split_size_or_sections, dim)
 def chunk(input, chunks, dim=0): return input.chunk(chunks, dim)
-def unbind(input, dim=0): return input.unbind(dim)
+def unbind(input, dim=0, *, axis=None): return input.unbind(dim, axis=axis)
 def movedim(input, source, destination): return input.movedim(source, destination)
 moveaxis = movedim
 def clone(input, *, memory_format=None): return input.clone()

@@ -10,7 +10,7 @@ __all__ = ['unbroadcast', 'Add', 'Sub', 'Rsub', 'Mul', 'Div', 'Neg', 'Pow', 'Pow
            'Hypot', 'Logaddexp', 'Xlogy', 'Remainder', 'Fmod', 'RemainderTensor', 'FmodTensor', 'Lerp', 'LerpTensor',
            'Clamp', 'ClampTensor']
 
-# %% ../nbs/04_ops.ipynb #346dd963
+# %% ../nbs/04_ops.ipynb #a0b35137
 import builtins, math, numbers
 import numpy as np
 from .backend import xp_of_array
@@ -19,7 +19,7 @@ from .autograd import Function, no_grad, gradcheck, needs_inplace_autograd, reco
 from .broadcasting import _add, _sub, _mul, _true_div, _pow, _neg, _div, _remainder, _fmod, _binary, _dtype2, _arrays, _out
 from .pointwise import _unary, _MATH, _float_binary, _xlogy
 
-# %% ../nbs/04_ops.ipynb #1ad727c5
+# %% ../nbs/04_ops.ipynb #a5f1a68b
 def unbroadcast(g, shape):
     "Sum gradient `g` over the dimensions that broadcasting added to (or stretched in) a tensor of `shape`."
     if g.array.shape == tuple(shape): return g
@@ -30,7 +30,7 @@ def unbroadcast(g, shape):
 
 def _shape(x): return x.array.shape if isinstance(x, Tensor) else None
 
-# %% ../nbs/04_ops.ipynb #19bfaa63
+# %% ../nbs/04_ops.ipynb #e5dc0dee
 class Add(Function):
     "x + alpha * y"
     node_name = 'AddBackward0'
@@ -106,7 +106,7 @@ class Neg(Function):
     @staticmethod
     def backward(ctx, g): return -g
 
-# %% ../nbs/04_ops.ipynb #2523f100
+# %% ../nbs/04_ops.ipynb #57e07a37
 class Pow(Function):
     "x ** exponent (a number)"
     node_name = 'PowBackward0'
@@ -150,7 +150,7 @@ class RPow(Function):
         out, = ctx.saved_tensors
         return (g * out * math.log(ctx.base) if ctx.base > 0 else g * 0), None
 
-# %% ../nbs/04_ops.ipynb #6df5e388
+# %% ../nbs/04_ops.ipynb #70b10af7
 @patch_method
 def add(self, other, *, alpha=1): return Add.apply(self, other, alpha)
 @patch_method
@@ -174,17 +174,21 @@ def pow(self, exponent):
 @patch_method
 def square(self): return Pow.apply(self, 2) if self.dtype is not bool_ else self.long() * self.long()
 
-Tensor.__add__ = Tensor.__radd__ = lambda self, other: Add.apply(self, other)
-Tensor.__sub__ = lambda self, other: Sub.apply(self, other)
-Tensor.__rsub__ = lambda self, other: Rsub.apply(self, other)
-Tensor.__mul__ = Tensor.__rmul__ = lambda self, other: Mul.apply(self, other)
-Tensor.__truediv__ = lambda self, other: Div.apply(self, other)
+def _operator(fn):
+    "A Python operator: lists, strings, None... are not operands (returning NotImplemented lets Python raise its TypeError)."
+    return lambda self, other: NotImplemented if isinstance(other, (str, bytes, list, tuple, dict, set, type(None))) else fn(self, other)
+
+Tensor.__add__ = Tensor.__radd__ = _operator(lambda self, other: Add.apply(self, other))
+Tensor.__sub__ = _operator(lambda self, other: Sub.apply(self, other))
+Tensor.__rsub__ = _operator(lambda self, other: Rsub.apply(self, other))
+Tensor.__mul__ = Tensor.__rmul__ = _operator(lambda self, other: Mul.apply(self, other))
+Tensor.__truediv__ = _operator(lambda self, other: Div.apply(self, other))
 Tensor.__neg__ = lambda self: Neg.apply(self)
 Tensor.__pow__ = Tensor.pow
 Tensor.__rpow__ = lambda self, other: RPow.apply(self, other)
 Tensor.multiply, Tensor.subtract, Tensor.divide, Tensor.negative = mul, sub, div, neg
 
-# %% ../nbs/04_ops.ipynb #e4bd607c
+# %% ../nbs/04_ops.ipynb #7bc05be5
 class _Unary(Function):
     "y = f(x) elementwise; backward: g * derivative(x, y)."
     op = None
@@ -234,7 +238,7 @@ class Frac(_Unary):
     node_name, compute = 'FracBackward0', staticmethod(lambda x: Tensor._wrap(x.array - xp_of_array(x.array).trunc(x.array)))
     derivative = staticmethod(lambda x, y: 1)
 
-# %% ../nbs/04_ops.ipynb #5b4c3359
+# %% ../nbs/04_ops.ipynb #29e28d68
 class _Flat(Function):
     "A piecewise-constant op: the gradient is zero."
     @classmethod
@@ -265,7 +269,7 @@ class DivRounded(_Flat):
     @staticmethod
     def backward(ctx, g): return unbroadcast(g * 0, ctx.shapes[0]), None if ctx.shapes[1] is None else unbroadcast(g * 0, ctx.shapes[1])
 
-# %% ../nbs/04_ops.ipynb #62f8d17c
+# %% ../nbs/04_ops.ipynb #cc1da588
 _UNARY = dict(exp=Exp, exp2=Exp2, expm1=Expm1, log=Log, log2=Log2, log10=Log10, log1p=Log1p, sqrt=Sqrt, rsqrt=Rsqrt,
               sin=Sin, cos=Cos, tan=Tan, asin=Asin, acos=Acos, atan=Atan, sinh=Sinh, cosh=Cosh, asinh=Asinh, acosh=Acosh,
               atanh=Atanh, erf=Erf, erfc=Erfc, erfinv=Erfinv, abs=Abs, reciprocal=Reciprocal, frac=Frac, floor=Floor,
@@ -285,7 +289,7 @@ Tensor.__abs__ = Tensor.abs
 @patch_method
 def round(self, *, decimals=0): return Round.apply(self) if decimals == 0 else RoundDecimals.apply(self, decimals)
 
-# %% ../nbs/04_ops.ipynb #e4600380
+# %% ../nbs/04_ops.ipynb #6493a04e
 class _Binary(Function):
     "z = f(x, y) with broadcasting; backward: (g * dz/dx, g * dz/dy) unbroadcast."
     @classmethod
@@ -351,7 +355,7 @@ def remainder(self, other): return (RemainderTensor if isinstance(other, Tensor)
 def fmod(self, other): return (FmodTensor if isinstance(other, Tensor) else Fmod).apply(self, other)
 Tensor.arctan2, Tensor.__mod__ = Tensor.atan2, Tensor.remainder
 
-# %% ../nbs/04_ops.ipynb #f862f621
+# %% ../nbs/04_ops.ipynb #7f36f6d8
 class Lerp(Function):
     "start + weight * (end - start)"
     node_name = 'LerpBackward0'
@@ -375,6 +379,9 @@ class LerpTensor(Lerp): node_name = 'LerpBackward1'
 @patch_method
 def lerp(self, end, weight):
     "self + weight * (end - self)"
+    _n = lambda t: 'float' if t.dtype is float32 else 'double' if t.dtype is float64 else str(t.dtype).split('.')[-1]
+    if isinstance(end, Tensor) and end.dtype is not self.dtype:
+        raise RuntimeError(f"expected dtype {_n(self)} for `end` but got dtype {_n(end)}")
     if isinstance(weight, Tensor) and weight.dtype is not self.dtype:
         raise RuntimeError(f"expected dtype {'float' if self.dtype is float32 else 'double'} for `weight` but got dtype {'float' if weight.dtype is float32 else 'double'}")
     return (LerpTensor if isinstance(weight, Tensor) else Lerp).apply(self, end, weight)

@@ -6,7 +6,7 @@
 __all__ = ['ger', 'linalg', 'einsum', 'tensordot', 'cdist', 'mm', 'bmm', 'mv', 'dot', 'vdot', 'outer', 'inner', 'matmul', 'addmm',
            'addmv', 'baddbmm', 'det', 'inverse', 'svd', 'trace']
 
-# %% ../nbs/02c_matmul.ipynb #e6fa2714
+# %% ../nbs/02c_matmul.ipynb #a7a6598a
 import builtins, math, numbers, types
 import numpy as np
 from .backend import xp_of_array
@@ -14,7 +14,7 @@ from .tensor import Tensor, patch_method, result_type, get_default_dtype, float3
 from .broadcasting import _out, _broadcast_pair
 from .reductions import return_types
 
-# %% ../nbs/02c_matmul.ipynb #4c6d38ba
+# %% ../nbs/02c_matmul.ipynb #cf094e97
 def _same_dtype(a, b, msg):
     if a.dtype is not b.dtype: raise RuntimeError(msg.format(a=a.dtype.name.replace('float32', 'float').replace('float64', 'double'), b=b.dtype.name.replace('float32', 'float').replace('float64', 'double'), A=_TYPE_NAMES[a.dtype.name], B=_TYPE_NAMES[b.dtype.name]))
 
@@ -69,7 +69,7 @@ def _matmul(a, b):
     if nb == 1: r = r[..., 0]
     return Tensor._wrap(r)
 
-# %% ../nbs/02c_matmul.ipynb #d0309fec
+# %% ../nbs/02c_matmul.ipynb #68d89b8e
 @patch_method
 def mm(self, mat2):
     "Matrix product of two matrices (n, m) @ (m, p) -> (n, p)."
@@ -91,6 +91,8 @@ def vdot(self, other): return _dot(self, other, 'vdot')
 @patch_method
 def outer(self, vec2):
     "Outer product (n,) x (m,) -> (n, m): every pair multiplied."
+    for name, v in (('self', self), ('vec2', vec2)):
+        if v.ndim != 1: raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {v.ndim}-D")
     return self.reshape(-1, 1) * vec2.reshape(1, -1)
 Tensor.ger = outer
 @patch_method
@@ -124,7 +126,7 @@ def baddbmm(self, batch1, batch2, *, beta=1, alpha=1):
     p = batch1.bmm(batch2)
     return (self if beta == 1 else self * beta) + (p if alpha == 1 else p * alpha)
 
-# %% ../nbs/02c_matmul.ipynb #106a6a52
+# %% ../nbs/02c_matmul.ipynb #f1047752
 def _einsum_check(eq, ops):
     "Raise PyTorch's error when a letter has different sizes in different operands."
     seen = {}
@@ -151,7 +153,7 @@ def einsum(equation, *operands):
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)): operands = tuple(operands[0])
     return _einsum(equation, *operands)
 
-# %% ../nbs/02c_matmul.ipynb #37facf31
+# %% ../nbs/02c_matmul.ipynb #411f08eb
 def tensordot(a, b, dims=2, out=None):
     "Sum of products over the paired dimensions `dims` (an int, or two lists of dims)."
     if isinstance(dims, Tensor): dims = dims.tolist()
@@ -162,7 +164,7 @@ def tensordot(a, b, dims=2, out=None):
     _same_dtype(a, b, "expected scalar type {A} but found {B}")
     return _out(Tensor._wrap(xp_of_array(a.array).tensordot(a.array, b.array, axes=dims)), out)
 
-# %% ../nbs/02c_matmul.ipynb #494c3fd4
+# %% ../nbs/02c_matmul.ipynb #96096a39
 def _cdist(self, x2, p=2.0):
     "Distances ‖x1[i] - x2[j]‖_p between rows: (..., n, d), (..., m, d) -> (..., n, m)."
     if self.array.shape[-1] != x2.array.shape[-1]:

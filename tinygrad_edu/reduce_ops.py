@@ -7,17 +7,18 @@ __all__ = ['Sum', 'SumDim', 'Mean', 'MeanDim', 'Amax', 'Amin', 'MaxAll', 'MinAll
            'VarMean', 'std_mean', 'var_mean', 'Prod', 'ProdDim', 'Norm', 'Logsumexp', 'Cumsum', 'Cumprod', 'Kthvalue',
            'MedianDim', 'Mode', 'Median']
 
-# %% ../nbs/04a_reduce_ops.ipynb #4d9fd82f
+# %% ../nbs/04a_reduce_ops.ipynb #a2c76ca1
 import builtins, math
 import numpy as np
 from .backend import xp_of_array
 from .tensor import Tensor, patch_method, bool_, int64, float32, float64, _wrap_dim, tensor
+from .tensor import _dim_arg
 from .autograd import Function, gradcheck
 from .broadcasting import _out
 from .reductions import (_reduce, _acc_dtype, _axes, _extreme, _var, _correction, _check_dims_nonempty, return_types,
                                      _norm, _logsumexp, _cumsum, _cumprod, _kthvalue, _median, _mode)
 
-# %% ../nbs/04a_reduce_ops.ipynb #4645c0e6
+# %% ../nbs/04a_reduce_ops.ipynb #ef211695
 def _keepdim(g, ndim, axes, keepdim):
     "g with the reduced `axes` (None: all) present as size-1 dimensions, so it broadcasts against the input."
     if keepdim or ndim == 0: return g
@@ -61,16 +62,18 @@ class Mean(Function):
 class MeanDim(Mean): node_name = 'MeanBackward1'
 
 @patch_method
-def sum(self, dim=None, keepdim=False, *, dtype=None):
+def sum(self, dim=None, keepdim=False, *, dtype=None, axis=None):
     "Sum over all elements or over `dim` (differentiable)."
+    dim = _dim_arg(dim, axis)
     return (Sum if dim is None and not keepdim else SumDim).apply(self, dim, keepdim, dtype)
 
 @patch_method
-def mean(self, dim=None, keepdim=False, *, dtype=None):
+def mean(self, dim=None, keepdim=False, *, dtype=None, axis=None):
     "Average over all elements or over `dim` (differentiable)."
+    dim = _dim_arg(dim, axis)
     return (Mean if dim is None and not keepdim else MeanDim).apply(self, dim, keepdim, dtype)
 
-# %% ../nbs/04a_reduce_ops.ipynb #24ef6000
+# %% ../nbs/04a_reduce_ops.ipynb #4b093c27
 def _even_split(x, out, g, axes, keepdim):
     "Send g to the elements of x equal to the reduced `out`, split evenly among ties."
     ok = _keepdim(out, x.array.ndim, axes, keepdim)
@@ -125,8 +128,9 @@ class MinDim(_Indexed):
     def forward(ctx, x, dim, keepdim=False): return _Indexed._save(ctx, x, _extreme(x, dim, keepdim, 'min'), dim, keepdim)
 
 @patch_method
-def max(self, dim=None, keepdim=False):
+def max(self, dim=None, keepdim=False, *, axis=None):
     "Largest element (ties share the gradient); with `dim`, `(values, indices)`; with a tensor, `maximum`."
+    dim = _dim_arg(dim, axis)
     if isinstance(dim, Tensor): return self.maximum(dim)
     if dim is None:
         if self.array.size == 0: _extreme(self, None, False, 'max')
@@ -134,8 +138,9 @@ def max(self, dim=None, keepdim=False):
     return MaxDim.apply(self, dim, keepdim)
 
 @patch_method
-def min(self, dim=None, keepdim=False):
+def min(self, dim=None, keepdim=False, *, axis=None):
     "Smallest element (ties share the gradient); with `dim`, `(values, indices)`; with a tensor, `minimum`."
+    dim = _dim_arg(dim, axis)
     if isinstance(dim, Tensor): return self.minimum(dim)
     if dim is None:
         if self.array.size == 0: _extreme(self, None, False, 'min')
@@ -143,11 +148,11 @@ def min(self, dim=None, keepdim=False):
     return MinDim.apply(self, dim, keepdim)
 
 @patch_method
-def amax(self, dim=(), keepdim=False): return Amax.apply(self, dim, keepdim, 'amax')
+def amax(self, dim=(), keepdim=False, *, axis=None): dim = _dim_arg(dim, axis); return Amax.apply(self, dim, keepdim, 'amax')
 @patch_method
-def amin(self, dim=(), keepdim=False): return Amin.apply(self, dim, keepdim, 'amin')
+def amin(self, dim=(), keepdim=False, *, axis=None): dim = _dim_arg(dim, axis); return Amin.apply(self, dim, keepdim, 'amin')
 
-# %% ../nbs/04a_reduce_ops.ipynb #fc6aea77
+# %% ../nbs/04a_reduce_ops.ipynb #5a86742a
 class Var(Function):
     "Variance over dims with a correction."
     node_name = 'VarBackward0'
@@ -178,7 +183,9 @@ class Std(Function):
         x, out = ctx.saved_tensors
         n = _count(x.array.shape, ctx.axes) - ctx.c
         k = lambda t: _keepdim(t, x.array.ndim, ctx.axes, ctx.keepdim)
-        return k(g) * (x - x.mean(ctx.axes, keepdim=True)) / (k(out) * n)
+        zero = k(out) == 0                                              # PyTorch: no gradient where std == 0
+        scale = (k(g) / (k(out).masked_fill(zero, 1.) * n)).masked_fill(zero, 0.)
+        return scale * (x - x.mean(ctx.axes, keepdim=True))
 
 class StdMean(Function):
     "(std, mean) in one node, as PyTorch's std_mean."
@@ -200,28 +207,32 @@ class StdMean(Function):
 class VarMean(StdMean): node_name = 'VarMeanBackward0'
 
 @patch_method
-def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None):
     "Variance over `dim`, dividing by N - correction (differentiable)."
+    dim = _dim_arg(dim, axis)
     dim, c = _correction(dim, unbiased, correction)
     return Var.apply(self, dim, c, keepdim)
 
 @patch_method
-def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None):
     "Standard deviation over `dim` (differentiable)."
+    dim = _dim_arg(dim, axis)
     dim, c = _correction(dim, unbiased, correction)
     return Std.apply(self, dim, c, keepdim)
 
-def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None):
     "(std, mean) over `dim`, one graph node."
+    dim = _dim_arg(dim, axis)
     dim, c = _correction(dim, unbiased, correction)
     return StdMean.apply(input, dim, c, keepdim)
 
-def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None):
     "(var, mean) over `dim`, one graph node."
+    dim = _dim_arg(dim, axis)
     dim, c = _correction(dim, unbiased, correction)
     return VarMean.apply(input, dim, c, keepdim)
 
-# %% ../nbs/04a_reduce_ops.ipynb #bd50d5e7
+# %% ../nbs/04a_reduce_ops.ipynb #1f4fdb3c
 def _others_product(a, axis):
     "Product of all elements but one along `axis` (None: the whole array), zeros handled."
     xp = xp_of_array(a)
@@ -267,9 +278,10 @@ class Norm(Function):
         if p == 0: return g.sum() * 0 * x
         if p in (math.inf, -math.inf): return _even_split(x.abs(), out, g, ctx.axes, ctx.keepdim) * x.sign()
         if p == 1: return k(g) * x.sign()
-        n = k(out)
-        if p == 2: return (k(g) * x / n).masked_fill(n == 0, 0.)
-        return (k(g) * x.sign() * x.abs() ** (p - 1) / n ** (p - 1)).masked_fill(n == 0, 0.)
+        zero = k(out) == 0
+        n = k(out).masked_fill(zero, 1.)                                # (no 0/0 warnings: those entries are masked)
+        if p == 2: return (k(g) * x / n).masked_fill(zero, 0.)
+        return (k(g) * x.sign() * x.abs() ** (p - 1) / n ** (p - 1)).masked_fill(zero, 0.)
 
 class Logsumexp(Function):
     "log(sum(exp(x))) along dims."
@@ -287,8 +299,9 @@ class Logsumexp(Function):
         return k(g) * (x - k(out)).exp()
 
 @patch_method
-def prod(self, dim=None, keepdim=False, *, dtype=None):
+def prod(self, dim=None, keepdim=False, *, dtype=None, axis=None):
     "Product over all elements or along `dim` (differentiable, zeros included)."
+    dim = _dim_arg(dim, axis)
     return (Prod if dim is None else ProdDim).apply(self, dim, keepdim, dtype)
 
 @patch_method
@@ -297,11 +310,12 @@ def norm(self, p='fro', dim=None, keepdim=False, dtype=None):
     return Norm.apply(self if dtype is None else self.to(dtype), p, dim, keepdim)
 
 @patch_method
-def logsumexp(self, dim, keepdim=False):
+def logsumexp(self, dim=None, keepdim=False, *, axis=None):
     "log(sum(exp(x))) along `dim`, computed stably (differentiable)."
+    dim = _dim_arg(dim, axis, 'logsumexp')
     return Logsumexp.apply(self, dim, keepdim)
 
-# %% ../nbs/04a_reduce_ops.ipynb #c780c9c9
+# %% ../nbs/04a_reduce_ops.ipynb #95b33f5f
 class Cumsum(Function):
     node_name = 'CumsumBackward0'
     @staticmethod
@@ -328,7 +342,22 @@ class Cumprod(Function):
         if g.array.ndim == 0: return g
         xp, d = xp_of_array(g.array), ctx.d
         s = xp.flip(xp.cumsum(xp.flip(g.array * out.array, d), d), d)
-        with np.errstate(all='ignore'): return Tensor._wrap(s / x.array)
+        with np.errstate(all='ignore'): gx = s / x.array
+        if (x.array == 0).any():
+            host = lambda a: a if isinstance(a, np.ndarray) else a.get()
+            gx = xp.asarray(_cumprod_grad_zeros(host(x.array), host(g.array), host(gx), d))
+        return Tensor._wrap(gx)
+
+def _cumprod_grad_zeros(x, g, gx, d):
+    """Rows (along `d`) holding a zero: dividing by x fails there. With z the first zero, elements before z keep
+    the formula above, element z gets sum_{i>=z} g[i] * prod(x[:z]) * prod(x[z+1:i+1]), and those after z get 0."""
+    xs, gs, out = (np.moveaxis(a, d, -1).reshape(-1, x.shape[d]) for a in (x, g, np.array(gx)))
+    for r in np.flatnonzero((xs == 0).any(1)):
+        z = np.flatnonzero(xs[r] == 0)[0]
+        after = np.cumprod(np.concatenate([[1.], xs[r, z + 1:]]))        # prod(x[z+1:i+1]) for i = z, z+1, ...
+        out[r, z] = np.prod(xs[r, :z]) * (gs[r, z:] * after).sum()
+        out[r, z + 1:] = 0
+    return np.moveaxis(out.reshape(np.moveaxis(x, d, -1).shape), -1, d).astype(x.dtype)
 
 class Kthvalue(_Indexed):
     node_name = 'KthvalueBackward0'
@@ -362,12 +391,12 @@ class Median(Function):
         return _even_split(x, out, g, None, False)
 
 @patch_method
-def cumsum(self, dim, *, dtype=None): return Cumsum.apply(self, dim, dtype)
+def cumsum(self, dim=None, *, dtype=None, axis=None): dim = _dim_arg(dim, axis, 'cumsum'); return Cumsum.apply(self, dim, dtype)
 @patch_method
-def cumprod(self, dim, *, dtype=None): return Cumprod.apply(self, dim, dtype)
+def cumprod(self, dim=None, *, dtype=None, axis=None): dim = _dim_arg(dim, axis, 'cumprod'); return Cumprod.apply(self, dim, dtype)
 @patch_method
 def kthvalue(self, k, dim=-1, keepdim=False): return Kthvalue.apply(self, k, dim, keepdim)
 @patch_method
-def median(self, dim=None, keepdim=False): return Median.apply(self) if dim is None else MedianDim.apply(self, dim, keepdim)
+def median(self, dim=None, keepdim=False, *, axis=None): dim = _dim_arg(dim, axis); return Median.apply(self) if dim is None else MedianDim.apply(self, dim, keepdim)
 @patch_method
-def mode(self, dim=-1, keepdim=False): return Mode.apply(self, dim, keepdim)
+def mode(self, dim=-1, keepdim=False, *, axis=None): dim = _dim_arg(dim, axis); return Mode.apply(self, dim, keepdim)

@@ -7,14 +7,15 @@ __all__ = ['return_types', 'std_mean', 'var_mean', 'sum', 'nansum', 'mean', 'pro
            'amax', 'amin', 'aminmax', 'argmax', 'argmin', 'var', 'std', 'norm', 'logsumexp', 'cumsum', 'cumprod',
            'sort', 'argsort', 'msort', 'topk', 'kthvalue', 'median', 'mode', 'unique']
 
-# %% ../nbs/02b_reductions.ipynb #71eb0ae0
+# %% ../nbs/02b_reductions.ipynb #a1d139c8
 import builtins, collections, math, numbers, warnings
 import numpy as np
 from .backend import xp_of_array
 from .tensor import Tensor, patch_method, get_default_dtype, bool_, int64, float32, float64, _TYPE_NAMES, _wrap_dim, tensor
+from .tensor import _dim_arg
 from .broadcasting import _out
 
-# %% ../nbs/02b_reductions.ipynb #5728f56a
+# %% ../nbs/02b_reductions.ipynb #faa3f324
 def _axes(dim, ndim):
     "NumPy's `axis` for PyTorch's `dim`: None (all), or a tuple of non-negative dims."
     if dim is None: return None
@@ -39,47 +40,54 @@ def _reduce(fn, x, dim, keepdim, dtype=None):
         r = xp_of_array(x.array).asarray(fn(a, axis=ax, keepdims=keepdim))
     return Tensor._wrap(r if dtype is None or r.dtype == dtype.np else r.astype(dtype.np))
 
-# %% ../nbs/02b_reductions.ipynb #cdd4982b
+# %% ../nbs/02b_reductions.ipynb #74a886cd
 @patch_method
-def sum(self, dim=None, keepdim=False, *, dtype=None):
+def sum(self, dim=None, keepdim=False, *, dtype=None, axis=None):
     "Sum over all elements or over `dim` (bool/int inputs sum in int64)."
+    dim = _dim_arg(dim, axis)
     return _reduce(xp_of_array(self.array).sum, self, dim, keepdim, _acc_dtype(self, dtype))
 
 @patch_method
-def nansum(self, dim=None, keepdim=False, *, dtype=None):
+def nansum(self, dim=None, keepdim=False, *, dtype=None, axis=None):
+    dim = _dim_arg(dim, axis)
     return _reduce(xp_of_array(self.array).nansum, self, dim, keepdim, _acc_dtype(self, dtype))
 
 @patch_method
-def mean(self, dim=None, keepdim=False, *, dtype=None):
+def mean(self, dim=None, keepdim=False, *, dtype=None, axis=None):
     "Average over all elements or over `dim` (needs a floating point dtype, like PyTorch)."
+    dim = _dim_arg(dim, axis)
     dt = dtype or self.dtype
     if dt.kind not in 'fc':
         raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: {_TYPE_NAMES[dt.name]}")
     return _reduce(xp_of_array(self.array).mean, self, dim, keepdim, dt)
 
 @patch_method
-def prod(self, dim=None, keepdim=False, *, dtype=None):
+def prod(self, dim=None, keepdim=False, *, dtype=None, axis=None):
     "Product over all elements or along `dim`."
+    dim = _dim_arg(dim, axis)
     return _reduce(xp_of_array(self.array).prod, self, dim, keepdim, _acc_dtype(self, dtype))
 
 @patch_method
-def all(self, dim=None, keepdim=False):
+def all(self, dim=None, keepdim=False, *, axis=None):
     "True where every element (along `dim`) is non-zero."
+    dim = _dim_arg(dim, axis)
     r = _reduce(xp_of_array(self.array).all, self, dim, keepdim)
     return r if self.array.dtype != np.uint8 else r.byte()
 
 @patch_method
-def any(self, dim=None, keepdim=False):
+def any(self, dim=None, keepdim=False, *, axis=None):
     "True where some element (along `dim`) is non-zero."
+    dim = _dim_arg(dim, axis)
     r = _reduce(xp_of_array(self.array).any, self, dim, keepdim)
     return r if self.array.dtype != np.uint8 else r.byte()
 
 @patch_method
-def count_nonzero(self, dim=None):
+def count_nonzero(self, dim=None, *, axis=None):
     "How many elements (along `dim`) are non-zero, as int64."
+    dim = _dim_arg(dim, axis)
     return _reduce(lambda a, axis, keepdims: (a != 0).sum(axis=axis, keepdims=keepdims), self, dim, False, None).long()
 
-# %% ../nbs/02b_reductions.ipynb #ddfb2bf5
+# %% ../nbs/02b_reductions.ipynb #eb3db06b
 def _return_type(name, fields):
     "A named tuple class that prints like PyTorch's `torch.return_types.<name>`."
     cls = collections.namedtuple(name, fields)
@@ -120,26 +128,30 @@ def _extreme(x, dim, keepdim, name):
     return getattr(return_types, name)(Tensor._wrap(vals), Tensor._wrap(arg.astype(np.int64)))
 
 @patch_method
-def max(self, dim=None, keepdim=False):
+def max(self, dim=None, keepdim=False, *, axis=None):
     "The largest element; with `dim`, `(values, indices)` along it; with a tensor, the elementwise maximum."
+    dim = _dim_arg(dim, axis)
     if isinstance(dim, Tensor): return self.maximum(dim)
     return _extreme(self, dim, keepdim, 'max')
 
 @patch_method
-def min(self, dim=None, keepdim=False):
+def min(self, dim=None, keepdim=False, *, axis=None):
     "The smallest element; with `dim`, `(values, indices)` along it; with a tensor, the elementwise minimum."
+    dim = _dim_arg(dim, axis)
     if isinstance(dim, Tensor): return self.minimum(dim)
     return _extreme(self, dim, keepdim, 'min')
 
 @patch_method
-def amax(self, dim=(), keepdim=False):
+def amax(self, dim=(), keepdim=False, *, axis=None):
     "The largest values over `dim` (all dims when empty)."
+    dim = _dim_arg(dim, axis)
     _check_dims_nonempty(self, dim, 'amax')
     return _reduce(xp_of_array(self.array).max, self, dim, keepdim)
 
 @patch_method
-def amin(self, dim=(), keepdim=False):
+def amin(self, dim=(), keepdim=False, *, axis=None):
     "The smallest values over `dim` (all dims when empty)."
+    dim = _dim_arg(dim, axis)
     _check_dims_nonempty(self, dim, 'amin')
     return _reduce(xp_of_array(self.array).min, self, dim, keepdim)
 
@@ -147,21 +159,31 @@ def amin(self, dim=(), keepdim=False):
 def aminmax(self, *, dim=None, keepdim=False):
     return return_types.aminmax(self.amin(() if dim is None else dim, keepdim), self.amax(() if dim is None else dim, keepdim))
 
+def _check_arg_empty(self, dim, name):
+    "PyTorch's IndexError for argmax/argmin over nothing."
+    if dim is None and self.array.size == 0:
+        raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
+    if dim is not None and self.array.ndim and self.array.shape[_wrap_dim(dim, self.array.ndim)] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {_wrap_dim(dim, self.array.ndim)} to have non-zero size.")
+
 @patch_method
-def argmax(self, dim=None, keepdim=False):
+def argmax(self, dim=None, keepdim=False, *, axis=None):
     "Index of the largest element (in the flattened tensor, or along `dim`)."
+    dim = _dim_arg(dim, axis)
     if self.dtype is bool_: raise RuntimeError("argmax(): does not support bool input")
+    _check_arg_empty(self, dim, 'argmax')
     if dim is None: return Tensor._wrap(xp_of_array(self.array).asarray(self.array.argmax()).astype(np.int64))
     return self.max(dim, keepdim).indices
 
 @patch_method
-def argmin(self, dim=None, keepdim=False):
+def argmin(self, dim=None, keepdim=False, *, axis=None):
     "Index of the smallest element (in the flattened tensor, or along `dim`)."
+    dim = _dim_arg(dim, axis)
     if self.dtype is bool_: raise RuntimeError("argmin(): does not support bool input")
     if dim is None: return Tensor._wrap(xp_of_array(self.array).asarray(self.array.argmin()).astype(np.int64))
     return self.min(dim, keepdim).indices
 
-# %% ../nbs/02b_reductions.ipynb #e6870958
+# %% ../nbs/02b_reductions.ipynb #ba69c126
 def _correction(dim, unbiased, correction):
     if isinstance(dim, builtins.bool): dim, unbiased = None, dim
     if correction is None: correction = 0 if unbiased is False else 1
@@ -172,27 +194,31 @@ def _var(x, dim, correction, keepdim):
     return _reduce(lambda a, axis, keepdims: xp_of_array(a).var(a, axis=axis, ddof=correction, keepdims=keepdims), x, dim, keepdim)
 
 @patch_method
-def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None):
     "Variance over `dim`, dividing by N - correction (correction=1 by default)."
+    dim = _dim_arg(dim, axis)
     dim, c = _correction(dim, unbiased, correction)
     return _var(self, dim, c, keepdim)
 
 @patch_method
-def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None):
     "Standard deviation: sqrt(var)."
+    dim = _dim_arg(dim, axis)
     dim, c = _correction(dim, unbiased, correction)
     v = _var(self, dim, c, keepdim)
     return Tensor._wrap(xp_of_array(v.array).sqrt(v.array))
 
-def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None):
     "(std, mean) over `dim`."
+    dim = _dim_arg(dim, axis)
     return (input.std(dim, unbiased, keepdim, correction=correction), input.mean(_correction(dim, unbiased, None)[0], keepdim))
 
-def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None):
     "(var, mean) over `dim`."
+    dim = _dim_arg(dim, axis)
     return (input.var(dim, unbiased, keepdim, correction=correction), input.mean(_correction(dim, unbiased, None)[0], keepdim))
 
-# %% ../nbs/02b_reductions.ipynb #dba43484
+# %% ../nbs/02b_reductions.ipynb #84036ba5
 def _norm(self, p, dim, keepdim, dtype):
     "The p-norm over all elements or `dim` ('fro' and 2: Euclidean; inf: max |x|)."
     if self.dtype.kind not in 'fc':
@@ -224,7 +250,7 @@ def _logsumexp(self, dim, keepdim):
     return _reduce(f, x, dim, keepdim)
 
 @patch_method
-def logsumexp(self, dim, keepdim=False): return _logsumexp(self, dim, keepdim)
+def logsumexp(self, dim=None, keepdim=False, *, axis=None): dim = _dim_arg(dim, axis, 'logsumexp'); return _logsumexp(self, dim, keepdim)
 
 def _cumsum(self, dim, dtype):
     "Running sums along `dim` (bool/int inputs accumulate in int64)."
@@ -233,7 +259,7 @@ def _cumsum(self, dim, dtype):
     return Tensor._wrap(xp_of_array(a).cumsum(a, axis=d) if a.ndim else a.copy())
 
 @patch_method
-def cumsum(self, dim, *, dtype=None): return _cumsum(self, dim, dtype)
+def cumsum(self, dim=None, *, dtype=None, axis=None): dim = _dim_arg(dim, axis, 'cumsum'); return _cumsum(self, dim, dtype)
 
 def _cumprod(self, dim, dtype):
     "Running products along `dim`."
@@ -242,9 +268,9 @@ def _cumprod(self, dim, dtype):
     return Tensor._wrap(xp_of_array(a).cumprod(a, axis=d) if a.ndim else a.copy())
 
 @patch_method
-def cumprod(self, dim, *, dtype=None): return _cumprod(self, dim, dtype)
+def cumprod(self, dim=None, *, dtype=None, axis=None): dim = _dim_arg(dim, axis, 'cumprod'); return _cumprod(self, dim, dtype)
 
-# %% ../nbs/02b_reductions.ipynb #1e3dcc09
+# %% ../nbs/02b_reductions.ipynb #2704351e
 def _sort_idx(a, d, descending):
     "Stable argsort along axis `d` (descending keeps equal elements in their original order)."
     xp = xp_of_array(a)
@@ -306,7 +332,7 @@ def _median(self, dim, keepdim):
     return return_types.median(*r)
 
 @patch_method
-def median(self, dim=None, keepdim=False): return _median(self, dim, keepdim)
+def median(self, dim=None, keepdim=False, *, axis=None): dim = _dim_arg(dim, axis); return _median(self, dim, keepdim)
 
 def _mode(self, dim, keepdim):
     "The most frequent value along `dim` (the smallest if several), and the index of its last occurrence."
@@ -325,7 +351,7 @@ def _mode(self, dim, keepdim):
     return return_types.mode(Tensor._wrap(xp.asarray(v)), Tensor._wrap(xp.asarray(i)))
 
 @patch_method
-def mode(self, dim=-1, keepdim=False): return _mode(self, dim, keepdim)
+def mode(self, dim=-1, keepdim=False, *, axis=None): dim = _dim_arg(dim, axis); return _mode(self, dim, keepdim)
 
 @patch_method
 def unique(self, sorted=True, return_inverse=False, return_counts=False, dim=None):
@@ -340,32 +366,32 @@ def unique(self, sorted=True, return_inverse=False, return_counts=False, dim=Non
     res = (Tensor._wrap(u),) + ((Tensor._wrap(inv.astype(np.int64)),) if return_inverse else ()) + ((Tensor._wrap(cnt.astype(np.int64)),) if return_counts else ())
     return res[0] if len(res) == 1 else res
 
-# %% ../nbs/02b_reductions.ipynb #ca326b88
-def sum(input, dim=None, keepdim=False, *, dtype=None, out=None): return _out(input.sum(dim, keepdim, dtype=dtype), out)
-def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None): return _out(input.nansum(dim, keepdim, dtype=dtype), out)
-def mean(input, dim=None, keepdim=False, *, dtype=None, out=None): return _out(input.mean(dim, keepdim, dtype=dtype), out)
-def prod(input, dim=None, keepdim=False, *, dtype=None, out=None): return _out(input.prod(dim, keepdim, dtype=dtype), out)
-def all(input, dim=None, keepdim=False, *, out=None): return _out(input.all(dim, keepdim), out)
-def any(input, dim=None, keepdim=False, *, out=None): return _out(input.any(dim, keepdim), out)
-def count_nonzero(input, dim=None): return input.count_nonzero(dim)
-def max(input, dim=None, keepdim=False, *, out=None): return _out(input.max(dim, keepdim), out)
-def min(input, dim=None, keepdim=False, *, out=None): return _out(input.min(dim, keepdim), out)
-def amax(input, dim=(), keepdim=False, *, out=None): return _out(input.amax(dim, keepdim), out)
-def amin(input, dim=(), keepdim=False, *, out=None): return _out(input.amin(dim, keepdim), out)
+# %% ../nbs/02b_reductions.ipynb #f2786e43
+def sum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None): dim = _dim_arg(dim, axis); return _out(input.sum(dim, keepdim, dtype=dtype), out)
+def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None): dim = _dim_arg(dim, axis); return _out(input.nansum(dim, keepdim, dtype=dtype), out)
+def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None): dim = _dim_arg(dim, axis); return _out(input.mean(dim, keepdim, dtype=dtype), out)
+def prod(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None): dim = _dim_arg(dim, axis); return _out(input.prod(dim, keepdim, dtype=dtype), out)
+def all(input, dim=None, keepdim=False, *, out=None, axis=None): dim = _dim_arg(dim, axis); return _out(input.all(dim, keepdim), out)
+def any(input, dim=None, keepdim=False, *, out=None, axis=None): dim = _dim_arg(dim, axis); return _out(input.any(dim, keepdim), out)
+def count_nonzero(input, dim=None, *, axis=None): dim = _dim_arg(dim, axis); return input.count_nonzero(dim)
+def max(input, dim=None, keepdim=False, *, out=None, axis=None): dim = _dim_arg(dim, axis); return _out(input.max(dim, keepdim), out)
+def min(input, dim=None, keepdim=False, *, out=None, axis=None): dim = _dim_arg(dim, axis); return _out(input.min(dim, keepdim), out)
+def amax(input, dim=(), keepdim=False, *, out=None, axis=None): dim = _dim_arg(dim, axis); return _out(input.amax(dim, keepdim), out)
+def amin(input, dim=(), keepdim=False, *, out=None, axis=None): dim = _dim_arg(dim, axis); return _out(input.amin(dim, keepdim), out)
 def aminmax(input, *, dim=None, keepdim=False): return input.aminmax(dim=dim, keepdim=keepdim)
-def argmax(input, dim=None, keepdim=False): return input.argmax(dim, keepdim)
-def argmin(input, dim=None, keepdim=False): return input.argmin(dim, keepdim)
-def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None): return _out(input.var(dim, unbiased, keepdim, correction=correction), out)
-def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None): return _out(input.std(dim, unbiased, keepdim, correction=correction), out)
+def argmax(input, dim=None, keepdim=False, *, axis=None): dim = _dim_arg(dim, axis); return input.argmax(dim, keepdim)
+def argmin(input, dim=None, keepdim=False, *, axis=None): dim = _dim_arg(dim, axis); return input.argmin(dim, keepdim)
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None, axis=None): dim = _dim_arg(dim, axis); return _out(input.var(dim, unbiased, keepdim, correction=correction), out)
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None, axis=None): dim = _dim_arg(dim, axis); return _out(input.std(dim, unbiased, keepdim, correction=correction), out)
 def norm(input, p='fro', dim=None, keepdim=False, out=None, dtype=None): return _out(input.norm(p, dim, keepdim, dtype), out)
-def logsumexp(input, dim, keepdim=False, *, out=None): return _out(input.logsumexp(dim, keepdim), out)
-def cumsum(input, dim, *, dtype=None, out=None): return _out(input.cumsum(dim, dtype=dtype), out)
-def cumprod(input, dim, *, dtype=None, out=None): return _out(input.cumprod(dim, dtype=dtype), out)
+def logsumexp(input, dim=None, keepdim=False, *, out=None, axis=None): dim = _dim_arg(dim, axis, 'logsumexp'); return _out(input.logsumexp(dim, keepdim), out)
+def cumsum(input, dim=None, *, dtype=None, out=None, axis=None): dim = _dim_arg(dim, axis, 'cumsum'); return _out(input.cumsum(dim, dtype=dtype), out)
+def cumprod(input, dim=None, *, dtype=None, out=None, axis=None): dim = _dim_arg(dim, axis, 'cumprod'); return _out(input.cumprod(dim, dtype=dtype), out)
 def sort(input, dim=-1, descending=False, stable=False, *, out=None): return _out(input.sort(dim, descending, stable), out)
 def argsort(input, dim=-1, descending=False, stable=False): return input.argsort(dim, descending, stable)
 def msort(input): return input.msort()
 def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None): return _out(input.topk(k, dim, largest, sorted), out)
 def kthvalue(input, k, dim=-1, keepdim=False, *, out=None): return _out(input.kthvalue(k, dim, keepdim), out)
-def median(input, dim=None, keepdim=False, *, out=None): return _out(input.median(dim, keepdim), out)
-def mode(input, dim=-1, keepdim=False, *, out=None): return _out(input.mode(dim, keepdim), out)
+def median(input, dim=None, keepdim=False, *, out=None, axis=None): dim = _dim_arg(dim, axis); return _out(input.median(dim, keepdim), out)
+def mode(input, dim=-1, keepdim=False, *, out=None, axis=None): dim = _dim_arg(dim, axis); return _out(input.mode(dim, keepdim), out)
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None): return input.unique(sorted, return_inverse, return_counts, dim)

@@ -10,14 +10,14 @@ __all__ = ['float16', 'float32', 'float64', 'complex64', 'complex128', 'uint8', 
            'arange', 'linspace', 'logspace', 'rand', 'randn', 'randint', 'randperm', 'manual_seed', 'get_rng_state',
            'set_rng_state', 'bernoulli', 'normal', 'rand_like', 'randn_like', 'randint_like']
 
-# %% ../nbs/01_tensor.ipynb #3e992ac7
-import builtins, math, numbers, warnings
+# %% ../nbs/01_tensor.ipynb #5c9c972f
+import builtins, math, numbers, re, warnings
 import numpy as np
 from .backend import device, as_device, xp_of, xp_of_array, cuda_is_available
 from . import random as _random
 from .printing import tensor_repr
 
-# %% ../nbs/01_tensor.ipynb #f531fdea
+# %% ../nbs/01_tensor.ipynb #fedf3470
 class dtype:
     "A tensor element type, wrapping a NumPy dtype (`.np`)."
     def __init__(self, name, np_dtype, kind):
@@ -41,7 +41,7 @@ _ALL_DTYPES = (float16, float32, float64, complex64, complex128, uint8, uint16, 
 _BY_NP = {d.np: d for d in _ALL_DTYPES}
 def _dtype_by_name(name): return next(d for d in _ALL_DTYPES if d.name == name)
 
-# %% ../nbs/01_tensor.ipynb #ec9dfcd9
+# %% ../nbs/01_tensor.ipynb #45f746de
 DTYPE_ALIASES = dict(float=float32, double=float64, half=float16, cfloat=complex64, cdouble=complex128,
                      long=int64, int=int32, short=int16, bool=bool_)
 
@@ -63,7 +63,7 @@ def set_default_dtype(d):
         raise TypeError(f"only floating-point types are supported as the default type")
     _default_float = d
 
-# %% ../nbs/01_tensor.ipynb #a66b953f
+# %% ../nbs/01_tensor.ipynb #d8c60712
 _CATEGORY = {'b': 0, 'u': 1, 'i': 1, 'f': 2, 'c': 3}
 
 def promote_types(a, b):
@@ -109,7 +109,7 @@ def can_cast(from_, to):
     "Whether an in-place op may write a `from_` result into a `to` tensor (no float->int, complex->real, ->bool)."
     return _CATEGORY[from_.kind] <= _CATEGORY[to.kind] or (from_.kind in 'ui' and to.kind in 'ui')
 
-# %% ../nbs/01_tensor.ipynb #78774235
+# %% ../nbs/01_tensor.ipynb #080fb0a0
 class Size(tuple):
     "A tensor's shape: a tuple of ints that prints as `torch.Size([2, 3])`."
     def __repr__(self): return f"torch.Size({list(self)})"
@@ -121,7 +121,7 @@ class Size(tuple):
     def __add__(self, other): return Size(tuple.__add__(self, tuple(other)))
     def __reduce__(self): return (Size, (tuple(self),))
 
-# %% ../nbs/01_tensor.ipynb #dd81a003
+# %% ../nbs/01_tensor.ipynb #3148f8b4
 _CPU = device('cpu')
 
 class Tensor:
@@ -142,7 +142,8 @@ class Tensor:
 
     def __init__(self, *args, device=None):
         "Legacy constructor `torch.Tensor(data)` (default float dtype) or `torch.Tensor(*sizes)` (uninitialised)."
-        if len(args) == 1 and not isinstance(args[0], numbers.Integral): src = tensor(args[0], dtype=_default_float, device=device)
+        if not args: src = empty(0, device=device)                                  # torch.Tensor(): shape (0,)
+        elif len(args) == 1 and not isinstance(args[0], numbers.Integral): src = tensor(args[0], dtype=_default_float, device=device)
         else: src = empty(*args, device=device)
         Tensor.__setstate__(self, src.array)
 
@@ -161,7 +162,7 @@ def _rebuild_tensor(cls, a, dev, requires_grad):
     t._requires_grad = requires_grad
     return t
 
-# %% ../nbs/01_tensor.ipynb #4a2ff232
+# %% ../nbs/01_tensor.ipynb #2c0a1129
 def _device_of_array(a):
     return _CPU if isinstance(a, np.ndarray) else device('cuda', a.device.id)
 
@@ -196,6 +197,12 @@ Tensor.nelement = numel
 @patch_method
 def element_size(self): return self.array.itemsize
 
+def _dim_arg(dim, axis, required=None):
+    "PyTorch accepts NumPy's name `axis=` for `dim=` in its reductions: whichever was given."
+    if axis is not None: return axis
+    if dim is None and required: raise TypeError(f"{required}() missing 1 required positional arguments: \"dim\"")
+    return dim
+
 def _wrap_dim(d, ndim):
     "Turn a possibly negative dimension into a positive one, with PyTorch's IndexError."
     n = builtins.max(ndim, 1)
@@ -203,7 +210,7 @@ def _wrap_dim(d, ndim):
         raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n-1}], but got {d})")
     return d % n
 
-# %% ../nbs/01_tensor.ipynb #751ae5c0
+# %% ../nbs/01_tensor.ipynb #cce0e789
 def _get_requires_grad(self): return self._requires_grad
 def _set_requires_grad(self, flag):
     if not self.is_leaf and not flag:
@@ -248,7 +255,7 @@ def _bump_version(t):
 def _check_inplace(t):
     "Checks before an in-place write: none yet; autograd (notebook 03) adds its own."
 
-# %% ../nbs/01_tensor.ipynb #f8947f2c
+# %% ../nbs/01_tensor.ipynb #7fbb3777
 @patch_method
 def __repr__(self, *, tensor_contents=None):
     a = self.array if isinstance(self.array, np.ndarray) else self.array.get()
@@ -260,7 +267,7 @@ def __str__(self): return self.__repr__()   # through the subclass: print(Parame
 Tensor.__str__ = __str__
 Tensor.__format__ = lambda self, spec: format(self.item(), spec) if self.array.ndim == 0 and spec else repr(self)
 
-# %% ../nbs/01_tensor.ipynb #d9bb7ada
+# %% ../nbs/01_tensor.ipynb #2a88f352
 def _infer_np_dtype(data):
     "PyTorch's dtype for Python data (floats -> default float dtype, ints -> int64)."
     a = np.asarray(data)
@@ -270,16 +277,60 @@ def _infer_np_dtype(data):
     if a.dtype.kind == 'b': return np.dtype(np.bool_)
     raise TypeError(f"Could not infer dtype of {type(data).__name__}")
 
+def _list_np_dtype(data, a):
+    """The dtype PyTorch infers for a (nested) list: Python numbers as usual, NumPy scalars keep their own dtype,
+    and the element types are promoted together (`[np.float64(1.), 2.]` is float64, `[np.int32(1)]` int32)."""
+    dt = _infer_np_dtype(a)
+    if a.dtype.kind not in 'biufc' or not isinstance(data, (list, tuple)): return dt
+    def leaves(x):
+        if isinstance(x, (list, tuple)):
+            for e in x: yield from leaves(e)
+        else: yield x
+    found = None
+    for x in leaves(data):
+        if isinstance(x, np.generic):
+            found = x.dtype if found is None else promote_types(dtype_of(found), dtype_of(x.dtype)).np
+    if found is None: return dt
+    kinds = {type(x) for x in leaves(data) if not isinstance(x, np.generic)}
+    py = [np.dtype(np.bool_) if k is builtins.bool else np.dtype(np.int64) if issubclass(k, numbers.Integral) else
+          _default_float.np if issubclass(k, numbers.Real) else _default_float.to_complex().np for k in kinds]
+    out = found
+    for d in py: out = promote_types(dtype_of(out), dtype_of(d)).np
+    return out
+
+def _odd_leaf(data):
+    "The type name of the first element that is not a number (for PyTorch's 'Could not infer dtype of ...')."
+    if isinstance(data, (list, tuple)):
+        for x in data:
+            if not isinstance(x, (numbers.Number, np.generic, np.ndarray, Tensor)): return _odd_leaf(x)
+    return type(data).__name__
+
+def _ragged_message(data):
+    "PyTorch's message for nested lists of unequal lengths: the sizes are taken from the first element at each depth."
+    sizes, x = [], data
+    while isinstance(x, (list, tuple)):
+        sizes.append(len(x))
+        if not len(x): break
+        x = x[0]
+    def walk(x, d):
+        if d == len(sizes): return None
+        if not isinstance(x, (list, tuple)): return None
+        if len(x) != sizes[d]: return f"expected sequence of length {sizes[d]} at dim {d} (got {len(x)})"
+        for e in x:
+            m = walk(e, d + 1)
+            if m: return m
+    return walk(data, 0)
+
 def _to_array(data, dtype=None):
     "A NumPy array (fresh copy) with PyTorch's dtype for `data`."
     if isinstance(data, Tensor): a = data.array if data.device.type == 'cpu' else data.array.get()
     elif isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in data): a = np.array([_to_array(x) for x in data])
     else:
         try: a = np.array(data)
-        except ValueError as e: raise ValueError(f"expected sequence of equal lengths: {e}") from None
-        if a.dtype.kind == 'O': raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+        except ValueError as e: raise ValueError(_ragged_message(data) or f"expected sequence of equal lengths: {e}") from None
+        if a.dtype.kind == 'O': raise RuntimeError(f"Could not infer dtype of {_odd_leaf(data)}")
         if a.dtype.kind in 'USV': raise TypeError(f"new(): invalid data type '{a.dtype.kind == 'U' and 'str' or a.dtype}'")
-        if not isinstance(data, (np.ndarray, np.generic)): a = a.astype(_infer_np_dtype(a), copy=False)
+        if not isinstance(data, (np.ndarray, np.generic)): a = a.astype(_list_np_dtype(data, a), copy=False)
     if dtype is not None: a = a.astype(dtype.np, copy=False)
     if a.dtype not in _BY_NP: dtype_of(a.dtype)
     return np.array(a, copy=True)
@@ -322,7 +373,7 @@ def from_numpy(a):
                          "are not currently supported. (You can probably work around this by making a copy of your array  with array.copy().) ")
     return Tensor._wrap(a)
 
-# %% ../nbs/01_tensor.ipynb #e172125e
+# %% ../nbs/01_tensor.ipynb #347fe7f5
 @patch_method
 def numpy(self, *, force=False):
     "The NumPy array behind a CPU tensor (shared memory)."
@@ -350,7 +401,7 @@ def tolist(self):
     "The values as (nested) Python lists of Python numbers."
     return self.numpy(force=True).tolist()
 
-# %% ../nbs/01_tensor.ipynb #cfd68667
+# %% ../nbs/01_tensor.ipynb #dc50feb1
 def _shape(size, allow_neg=False):
     "Normalise `(5, 3)`, `((5, 3),)` or `([5, 3],)` to a tuple of ints."
     if len(size) == 1 and isinstance(size[0], (tuple, list, Size)): size = tuple(size[0])
@@ -375,7 +426,9 @@ def empty(*size, dtype=None, device=None, requires_grad=False, out=None, **kw):
 
 def zeros(*size, dtype=None, device=None, requires_grad=False, out=None, **kw):
     "A tensor of zeros."
-    return _new(0, _shape(size), dtype, device, requires_grad)
+    size = _shape(size, allow_neg=True)
+    if builtins.any(s < 0 for s in size): raise RuntimeError("zeros: Dimension size must be non-negative.")
+    return _new(0, size, dtype, device, requires_grad)
 
 def ones(*size, dtype=None, device=None, requires_grad=False, out=None, **kw):
     "A tensor of ones."
@@ -391,13 +444,13 @@ def eye(n, m=None, dtype=None, device=None, requires_grad=False, **kw):
     if requires_grad: _factory_requires_grad(t)
     return t
 
-# %% ../nbs/01_tensor.ipynb #6f32daf4
+# %% ../nbs/01_tensor.ipynb #638612e9
 def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False, out=None, **kw):
     "Values from `start` up to (not including) `end`, `step` apart."
     if end is None: start, end = 0, start
     vals = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
     if vals[2] == 0: raise RuntimeError("step must be nonzero")
-    if (vals[1] - vals[0]) * vals[2] < 0: raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+    if (vals[1] - vals[0]) * vals[2] < 0: raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     dt = dtype or (int64 if builtins.all(isinstance(v, numbers.Integral) for v in vals) else _default_float)
     n = builtins.max(0, math.ceil((vals[1] - vals[0]) / vals[2]))
     a = (vals[0] + np.arange(n, dtype=np.float64 if dt.kind in 'fc' or not builtins.all(isinstance(v, numbers.Integral) for v in vals) else np.int64) * vals[2])
@@ -417,7 +470,7 @@ def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_
     if requires_grad: _factory_requires_grad(t)
     return t
 
-# %% ../nbs/01_tensor.ipynb #94d92f40
+# %% ../nbs/01_tensor.ipynb #948b1f64
 def _rand_out(a, device, requires_grad):
     t = Tensor._wrap(_on_device(a, device))
     if requires_grad: _factory_requires_grad(t)
@@ -462,7 +515,7 @@ def set_rng_state(new_state):
 _TYPE_NAMES = dict(float32='Float', float64='Double', float16='Half', int64='Long', int32='Int', int16='Short',
                    int8='Char', uint8='Byte', bool='Bool', complex64='ComplexFloat', complex128='ComplexDouble')
 
-# %% ../nbs/01_tensor.ipynb #73f00cc9
+# %% ../nbs/01_tensor.ipynb #46cc5f78
 def _memory_order(a):
     "The axes of array `a` from outermost to innermost in memory (a transposed matrix: (1, 0))."
     return sorted(range(a.ndim), key=lambda d: -builtins.abs(a.strides[d]) if a.shape[d] > 1 else 0)
@@ -533,7 +586,7 @@ def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, device=None,
         return _rand_out((z * s + m).astype(dt.np), (mean if isinstance(mean, Tensor) else std).device, requires_grad)
     return _rand_out(_random.normal_array(_shape((size,)), _float_dtype(dtype, 'normal_kernel_cpu').np, mean, std, generator=generator), device, requires_grad)
 
-# %% ../nbs/01_tensor.ipynb #2d94dd6e
+# %% ../nbs/01_tensor.ipynb #489f4a00
 def _like(fn):
     def like(input, *args, dtype=None, device=None, requires_grad=False, memory_format=None, **kw):
         return fn(*args, input.shape, dtype=dtype or input.dtype, device=device or input.device, requires_grad=requires_grad, **kw) \
@@ -575,7 +628,7 @@ def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
     return tensor(data.detach() if isinstance(data, Tensor) else data, dtype=dtype or self.dtype,
                   device=device or self.device, requires_grad=requires_grad)
 
-# %% ../nbs/01_tensor.ipynb #312833f8
+# %% ../nbs/01_tensor.ipynb #bd2371c6
 def _operand(x, like):
     "The array of a tensor operand, or a Python number as is."
     if isinstance(x, Tensor):
@@ -596,7 +649,13 @@ def _inplace(self, ufunc, other, name):
     if not can_cast(rt, self.dtype):
         raise RuntimeError(f"result type {_TYPE_NAMES[rt.name]} can't be cast to the desired output type {_TYPE_NAMES[self.dtype.name]}")
     o = _operand(other, self)
-    shp = np.broadcast_shapes(self.array.shape, np.shape(o))
+    a, b = self.array.shape, np.shape(o)
+    n = builtins.max(len(a), len(b))
+    for k in range(1, n + 1):                      # PyTorch names the rightmost mismatching dimension
+        x, y = (a[-k] if k <= len(a) else 1), (b[-k] if k <= len(b) else 1)
+        if x != y and x != 1 and y != 1:
+            raise RuntimeError(f"The size of tensor a ({x}) must match the size of tensor b ({y}) at non-singleton dimension {n - k}")
+    shp = np.broadcast_shapes(a, b)
     if shp != self.array.shape:
         raise RuntimeError(f"output with shape {list(self.array.shape)} doesn't match the broadcast shape {list(shp)}")
     xp = xp_of_array(self.array)
@@ -684,7 +743,7 @@ def __imul__(self, other): return self.mul_(other)
 @patch_method
 def __itruediv__(self, other): return self.div_(other)
 
-# %% ../nbs/01_tensor.ipynb #04f6d27d
+# %% ../nbs/01_tensor.ipynb #b3d2d40c
 def _make_view(self, a, fn):
     "Wrap array `a`, a view of `self.array`; `fn(base_tensor)` recreates the view from the base."
     t = Tensor._wrap(a)
@@ -716,7 +775,7 @@ def is_contiguous(self, memory_format=None):
     "True when the elements sit in memory in row-major order with no gaps."
     return builtins.bool(self.array.flags.c_contiguous)
 
-# %% ../nbs/01_tensor.ipynb #bcaa1906
+# %% ../nbs/01_tensor.ipynb #69bdcfde
 def _infer_size(shape, numel):
     "Replace a single -1 in `shape` so the sizes multiply to `numel`."
     shape = list(shape)
@@ -764,7 +823,7 @@ def contiguous(self, memory_format=None):
     "`self` if already contiguous, else a contiguous copy."
     return self if self.array.flags.c_contiguous else Tensor._wrap(xp_of_array(self.array).ascontiguousarray(self.array))
 
-# %% ../nbs/01_tensor.ipynb #c290c1d3
+# %% ../nbs/01_tensor.ipynb #f5b5a232
 @patch_method
 def transpose(self, dim0, dim1):
     "Swap two dimensions (a view)."
@@ -838,6 +897,9 @@ def flatten(self, start_dim=0, end_dim=-1):
 def unflatten(self, dim, sizes):
     "Split dimension `dim` into `sizes`."
     d = _wrap_dim(dim, self.array.ndim); shp = self.array.shape
+    known = math.prod(s for s in sizes if s != -1)
+    if (-1 not in sizes and known != shp[d]) or (-1 in sizes and (known == 0 or shp[d] % known)):
+        raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim {dim} ({shp[d]}) in the input tensor")
     sizes = _infer_size(sizes, shp[d])
     return self.view(shp[:d] + tuple(sizes) + shp[d + 1:])
 
@@ -864,7 +926,7 @@ def movedim(self, source, destination):
     return self.permute(*order)
 Tensor.moveaxis = movedim
 
-# %% ../nbs/01_tensor.ipynb #f67ad2a0
+# %% ../nbs/01_tensor.ipynb #bac01b9b
 @patch_method
 def split(self, split_size_or_sections, dim=0):
     "Views of pieces of size `split_size` (the last may be smaller), or of the given `sections` sizes."
@@ -899,7 +961,7 @@ def select(self, dim, index):
     if not -n <= index < n: raise IndexError(f"select(): index {index} out of range for tensor of size {list(self.array.shape)} at dimension {d}")
     return self[(slice(None),) * d + (index,)]
 
-# %% ../nbs/01_tensor.ipynb #b0ad096b
+# %% ../nbs/01_tensor.ipynb #8cd12744
 def _is_basic(idx):
     "True when every index item is an int, slice, None or Ellipsis (so NumPy returns a view)."
     items = idx if isinstance(idx, tuple) else (idx,)
@@ -919,6 +981,8 @@ def _index_array(i, xp):
 def _convert_index(idx, xp):
     return tuple(_index_array(i, xp) for i in idx) if isinstance(idx, tuple) else _index_array(idx, xp)
 
+_ZERO_DIM_INDEX = "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ to convert a 0-dim tensor to a number"
+
 def _check_index(a, idx):
     "Raise PyTorch's IndexError for an integer index out of range."
     items = idx if isinstance(idx, tuple) else (idx,)
@@ -927,6 +991,7 @@ def _check_index(a, idx):
         if i is None: continue
         if i is Ellipsis: d = a.ndim - builtins.sum(1 for j in items if j is not None and j is not Ellipsis) + d; continue
         if isinstance(i, numbers.Integral) and not isinstance(i, (bool, np.bool_)):
+            if a.ndim == 0: raise IndexError(_ZERO_DIM_INDEX)
             if d >= a.ndim: raise IndexError(f"too many indices for tensor of dimension {a.ndim}")
             n = a.shape[d]
             if not -n <= i < n: raise IndexError(f"index {i} is out of bounds for dimension {d} with size {n}")
@@ -949,7 +1014,7 @@ def __setitem__(self, idx, value):
     self.array[_convert_index(idx, xp)] = v
     _bump_version(self)
 
-# %% ../nbs/01_tensor.ipynb #82f8ba7d
+# %% ../nbs/01_tensor.ipynb #594540fd
 @patch_method
 def clone(self, *, memory_format=None):
     "A copy with its own memory."
@@ -961,6 +1026,7 @@ def _parse_to(args, kwargs):
     for a in args:
         if isinstance(a, dtype): dt = a
         elif isinstance(a, Tensor): dt, dev = a.dtype, a.device
+        elif isinstance(a, str) and not re.fullmatch(r'[a-zA-Z_]+(:([1-9][0-9]*|0))?', a): raise RuntimeError(f"Invalid device string: '{a}'")
         elif isinstance(a, (str, device, numbers.Integral)): dev = a
         elif a is not None: raise TypeError(f"to() received an invalid combination of arguments - got ({type(a).__name__})")
     return dt, (None if dev is None else as_device(dev)), kwargs.get('copy', False)
@@ -1001,6 +1067,7 @@ def type(self, dtype=None, non_blocking=False, **kw):
     "With no argument, the legacy type name (`'torch.FloatTensor'`); else convert like `to(dtype)`."
     if dtype is None:
         return f"torch.{'cuda.' if self.is_cuda else ''}{_TYPE_NAMES[self.dtype.name]}Tensor"
+    if callable(dtype) and getattr(dtype, '__name__', '').endswith('Tensor'): dtype = 'torch.' + dtype.__name__   # x.type(torch.FloatTensor)
     if isinstance(dtype, str): dtype = next(d for d in _ALL_DTYPES if dtype.endswith(_TYPE_NAMES.get(d.name, '?') + 'Tensor'))
     return self.to(dtype)
 
@@ -1010,7 +1077,7 @@ def type_as(self, other): return self.to(other.dtype)
 Tensor.is_floating_point = lambda self: self.array.dtype.kind == 'f'
 Tensor.is_complex = lambda self: self.array.dtype.kind == 'c'
 
-# %% ../nbs/01_tensor.ipynb #895e4dab
+# %% ../nbs/01_tensor.ipynb #bd0cb1ca
 @patch_method
 def __len__(self):
     if self.array.ndim == 0: raise TypeError("len() of a 0-d tensor")
@@ -1026,8 +1093,12 @@ def __bool__(self):
     if self.array.size != 1: raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
     return builtins.bool(self.array.reshape(()))
 
-Tensor.__float__ = lambda self: builtins.float(self.item())
-Tensor.__int__ = lambda self: builtins.int(self.item())
+def _one_element(self):
+    if self.array.size != 1: raise ValueError("only one element tensors can be converted to Python scalars")
+    return self.item()
+
+Tensor.__float__ = lambda self: builtins.float(_one_element(self))
+Tensor.__int__ = lambda self: builtins.int(_one_element(self))
 Tensor.__complex__ = lambda self: builtins.complex(self.item())
 
 @patch_method

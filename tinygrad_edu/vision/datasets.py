@@ -8,13 +8,13 @@ __all__ = ['IMG_EXTENSIONS', 'pil_loader', 'default_loader', 'has_file_allowed_e
            'CachedImageFolder', 'calculate_md5', 'check_integrity', 'download_url', 'extract_archive', 'CIFAR10',
            'CIFAR100', 'find_cifar10_jpg', 'CIFAR10JPG', 'cifar10_sample_path', 'CIFAR10Sample']
 
-# %% ../../nbs/08b_datasets.ipynb #b0558103
+# %% ../../nbs/08b_datasets.ipynb #8c43c3ca
 import hashlib, io, os, pickle, shutil, sys, tarfile, tempfile, zipfile
 from pathlib import Path
 import numpy as np
 from ..utils.data.dataset import Dataset
 
-# %% ../../nbs/08b_datasets.ipynb #384bc763
+# %% ../../nbs/08b_datasets.ipynb #2a7275bf
 IMG_EXTENSIONS = (".jpg", ".jpeg", ".png", ".ppm", ".bmp", ".pgm", ".tif", ".tiff", ".webp")
 
 def _open_binary(path):
@@ -39,7 +39,7 @@ def has_file_allowed_extension(filename, extensions):
 
 def is_image_file(filename): return has_file_allowed_extension(filename, IMG_EXTENSIONS)
 
-# %% ../../nbs/08b_datasets.ipynb #593f8058
+# %% ../../nbs/08b_datasets.ipynb #e3d9e96c
 def _split_zip_path(root):
     "'a/b.zip/train' -> ('a/b.zip', 'train/'); a plain directory -> (None, None)."
     parts = Path(root).parts
@@ -90,7 +90,7 @@ def _tree(root):
     zip_path, prefix = _split_zip_path(root)
     return _ZipTree(zip_path, prefix) if zip_path else _DirTree(root)
 
-# %% ../../nbs/08b_datasets.ipynb #29a4eed7
+# %% ../../nbs/08b_datasets.ipynb #279b520e
 def find_classes(directory):
     "Sorted class folder names of `directory` and the map name -> index."
     classes = _tree(directory).classes()
@@ -115,7 +115,7 @@ def make_dataset(directory, class_to_idx=None, extensions=None, is_valid_file=No
         raise FileNotFoundError(msg)
     return instances
 
-# %% ../../nbs/08b_datasets.ipynb #4ea35b8d
+# %% ../../nbs/08b_datasets.ipynb #ac7f387d
 class DatasetFolder(Dataset):
     "Samples `(loader(path), class_index)` from `root/<class>/**/<file>` (root may be `x.zip/inner`)."
     def __init__(self, root, loader, extensions=None, transform=None, target_transform=None, is_valid_file=None,
@@ -149,7 +149,7 @@ class ImageFolder(DatasetFolder):
                          target_transform=target_transform, is_valid_file=is_valid_file, allow_empty=allow_empty)
         self.imgs = self.samples
 
-# %% ../../nbs/08b_datasets.ipynb #cc7cdc9e
+# %% ../../nbs/08b_datasets.ipynb #d2f57f4a
 class ImageArrayDataset(Dataset):
     "Images in one uint8 array `data` (N×H×W×C) with integer `targets`; items are `(transform(PIL image), target)`."
     def __init__(self, data, targets, classes=None, transform=None, target_transform=None):
@@ -188,7 +188,7 @@ class ImageArrayDataset(Dataset):
         if isinstance(d['data'], tuple) and d['data'][0] == '__memmap__': d['data'] = np.load(d['data'][1], mmap_mode='r')
         self.__dict__.update(d)
 
-# %% ../../nbs/08b_datasets.ipynb #02d28ded
+# %% ../../nbs/08b_datasets.ipynb #bc6a644f
 def default_cache_dir():
     "Where decoded arrays go: `$TINYGRAD_EDU_CACHE` or `~/.cache/tinygrad_edu`."
     return Path(os.environ.get('TINYGRAD_EDU_CACHE', Path.home() / '.cache' / 'tinygrad_edu'))
@@ -266,7 +266,7 @@ class CachedImageFolder(ImageArrayDataset):
         super().__init__(data, targets, folder.classes, transform, target_transform)
         self.root, self.samples = str(root), folder.samples
 
-# %% ../../nbs/08b_datasets.ipynb #b9e309fd
+# %% ../../nbs/08b_datasets.ipynb #fd8baab5
 def calculate_md5(fpath, chunk_size=1024 * 1024):
     "MD5 hex digest of a file."
     md5 = hashlib.md5()
@@ -329,7 +329,7 @@ def extract_archive(from_path, to_path, expect=None):
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
-# %% ../../nbs/08b_datasets.ipynb #b55240b5
+# %% ../../nbs/08b_datasets.ipynb #c3344503
 class CIFAR10(ImageArrayDataset):
     "CIFAR-10 from the official python pickles in `root/cifar-10-batches-py` (downloaded with `download=True`)."
     base_folder = "cifar-10-batches-py"
@@ -408,7 +408,7 @@ class CIFAR100(CIFAR10):
     test_list = [["test", "f0ef6b0ae62326f3e7ffdfab6717acfc"]]
     meta = {"filename": "meta", "key": "fine_label_names", "md5": "7973b15100ade9c7d40fb424638fde48"}
 
-# %% ../../nbs/08b_datasets.ipynb #5470536a
+# %% ../../nbs/08b_datasets.ipynb #9f19b92d
 def find_cifar10_jpg(path=None):
     "Locate `cifar10-jpg.zip`: `path`, `$TINYGRAD_EDU_CIFAR10_ZIP`, or `../shared/data` above the working directory."
     cands = [path, os.environ.get('TINYGRAD_EDU_CIFAR10_ZIP')]
@@ -428,7 +428,7 @@ class CIFAR10JPG(CachedImageFolder):
         super().__init__(f"{zip_path}/{'train' if train else 'test'}", transform, target_transform, cache_dir, progress)
         self.train = train
 
-# %% ../../nbs/08b_datasets.ipynb #c11bb5ad
+# %% ../../nbs/08b_datasets.ipynb #383513c8
 def cifar10_sample_path():
     "Path of the embedded sample zip inside the installed package."
     import tinygrad_edu
@@ -441,3 +441,22 @@ class CIFAR10Sample(ImageArrayDataset):
         data = np.stack([np.asarray(folder.loader(folder._tree.open_path(p))) for p, _ in folder.samples])
         super().__init__(data, folder.targets, folder.classes, transform, target_transform)
         self.train = train
+
+# %% ../../nbs/08b_datasets.ipynb #2aaa2762
+def _format_transform(transform, head):
+    lines = repr(transform).splitlines()
+    return [f"{head}{lines[0]}"] + [" " * len(head) + l for l in lines[1:]]
+
+def _vision_repr(self):
+    "torchvision's dataset summary: name, number of datapoints, root, split, then the transforms."
+    body = [f"Number of datapoints: {len(self)}"]
+    if getattr(self, 'root', None) is not None: body.append(f"Root location: {self.root}")
+    if isinstance(getattr(self, 'train', None), bool): body.append(f"Split: {'Train' if self.train else 'Test'}")
+    if self.transform is not None or self.target_transform is not None:
+        t = ['StandardTransform']
+        if self.transform is not None: t += _format_transform(self.transform, "Transform: ")
+        if self.target_transform is not None: t += _format_transform(self.target_transform, "Target transform: ")
+        body.append('\n'.join(t))
+    return '\n'.join([f"Dataset {type(self).__name__}"] + ['    ' + l for l in body])
+
+DatasetFolder.__repr__ = ImageArrayDataset.__repr__ = _vision_repr

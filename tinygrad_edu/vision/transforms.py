@@ -4,15 +4,17 @@
 
 # %% auto #0
 __all__ = ['Compose', 'Lambda', 'to_tensor', 'ToTensor', 'normalize', 'Normalize', 'RandomCrop', 'RandomHorizontalFlip',
-           'BatchRandomCrop', 'BatchRandomHorizontalFlip', 'BatchToTensor']
+           'BatchRandomCrop', 'BatchRandomHorizontalFlip', 'BatchToTensor', 'resize', 'Resize', 'crop', 'center_crop',
+           'CenterCrop', 'Pad', 'RandomVerticalFlip', 'RandomResizedCrop', 'to_pil_image', 'ToPILImage',
+           'pil_to_tensor', 'PILToTensor', 'Grayscale']
 
-# %% ../../nbs/08_vision.ipynb #7c6ee0dc
+# %% ../../nbs/08_vision.ipynb #5834b1ed
 import numbers
 import numpy as np
 from ..tensor import Tensor, get_default_dtype
 from ..utils.data.dataset import _uint32s
 
-# %% ../../nbs/08_vision.ipynb #5634a008
+# %% ../../nbs/08_vision.ipynb #44ff4a72
 def _randint(n, size=1):
     "`size` integers in [0, n) (torch.randint(0, n, (size,)))."
     return _uint32s(None, size) % n
@@ -21,7 +23,7 @@ def _rand(size=1):
     "`size` float32 uniforms in [0, 1) (torch.rand(size))."
     return ((_uint32s(None, size) & 0xFFFFFF) * 2.0**-24).astype(np.float32)
 
-# %% ../../nbs/08_vision.ipynb #3a0bb35e
+# %% ../../nbs/08_vision.ipynb #6b80f27d
 class Compose:
     "Apply `transforms` one after the other."
     def __init__(self, transforms): self.transforms = transforms
@@ -39,7 +41,7 @@ class Lambda:
     def __call__(self, img): return self.lambd(img)
     def __repr__(self): return f"{self.__class__.__name__}()"
 
-# %% ../../nbs/08_vision.ipynb #3c16fcdb
+# %% ../../nbs/08_vision.ipynb #6054e314
 def _to_hwc_array(pic):
     "A PIL image or ndarray as an `H×W×C` array."
     if isinstance(pic, np.ndarray):
@@ -63,7 +65,7 @@ class ToTensor:
     def __call__(self, pic): return to_tensor(pic)
     def __repr__(self): return f"{self.__class__.__name__}()"
 
-# %% ../../nbs/08_vision.ipynb #94057bad
+# %% ../../nbs/08_vision.ipynb #c92af866
 def normalize(tensor, mean, std, inplace=False):
     "Per-channel `(x - mean) / std` for a float tensor of shape `(..., C, H, W)`."
     if not isinstance(tensor, Tensor): raise TypeError(f"img should be Tensor Image. Got {type(tensor)}")
@@ -86,7 +88,7 @@ class Normalize:
     def __call__(self, tensor): return normalize(tensor, self.mean, self.std, self.inplace)
     def __repr__(self): return f"{self.__class__.__name__}(mean={self.mean}, std={self.std})"
 
-# %% ../../nbs/08_vision.ipynb #36abbc6c
+# %% ../../nbs/08_vision.ipynb #fc7d9e81
 def _setup_size(size):
     if isinstance(size, numbers.Number): return int(size), int(size)
     if len(size) == 1: return size[0], size[0]
@@ -150,7 +152,7 @@ class RandomHorizontalFlip:
         return img
     def __repr__(self): return f"{self.__class__.__name__}(p={self.p})"
 
-# %% ../../nbs/08_vision.ipynb #71e06124
+# %% ../../nbs/08_vision.ipynb #a42b65e7
 def _batch_layout(x):
     "(array, kind, h_axis, w_axis) of a batch: ndarray = N×H×W×C, tensor = N×C×H×W."
     if isinstance(x, Tensor): return x.array, 'tensor', 2, 3
@@ -201,3 +203,159 @@ class BatchToTensor:
         if a.dtype == np.uint8: np.divide(out, dt.type(255), out=out)
         return Tensor._wrap(out)
     def __repr__(self): return f"{self.__class__.__name__}()"
+
+# %% ../../nbs/08_vision.ipynb #5dcea07d
+import math
+from ..tensor import empty, randint
+
+_PIL_MODES = {1: 'L', 2: 'LA', 3: 'RGB', 4: 'RGBA'}
+
+def _size_hw(img):
+    "(height, width) of a PIL image, an H×W(×C) ndarray or a (..., H, W) tensor."
+    if isinstance(img, Tensor): return tuple(img.shape[-2:])
+    if isinstance(img, np.ndarray): return img.shape[:2]
+    return img.size[1], img.size[0]
+
+def _resize_pil(img, h, w, resample):
+    return img.resize((w, h), resample)
+
+def resize(img, size, interpolation='bilinear'):
+    "Resize to `size` (h, w); an int sets the shorter side and keeps the aspect ratio (torchvision's rule)."
+    from PIL import Image
+    h0, w0 = _size_hw(img)
+    if isinstance(size, numbers.Number) or len(size) == 1:
+        s = int(size if isinstance(size, numbers.Number) else size[0])
+        short, long = (w0, h0) if w0 <= h0 else (h0, w0)
+        new_short, new_long = s, int(s * long / short)
+        h, w = (new_long, new_short) if w0 <= h0 else (new_short, new_long)
+    else: h, w = size
+    resample = {'nearest': Image.NEAREST, 'bilinear': Image.BILINEAR, 'bicubic': Image.BICUBIC}[getattr(interpolation, 'value', interpolation)]
+    if isinstance(img, Tensor):
+        a = img.numpy().astype(np.float32)
+        flat = a.reshape(-1, h0, w0)
+        out = np.stack([np.asarray(Image.fromarray(c, mode='F').resize((w, h), resample)) for c in flat])
+        out = out.reshape(*a.shape[:-2], h, w)
+        if img.dtype.kind != 'f': out = np.clip(np.round(out), np.iinfo(img.array.dtype).min, np.iinfo(img.array.dtype).max)
+        return Tensor._wrap(out.astype(img.array.dtype))
+    if isinstance(img, np.ndarray): return np.asarray(_resize_pil(Image.fromarray(img), h, w, resample))
+    return _resize_pil(img, h, w, resample)
+
+class Resize:
+    "Resize to `size` (see `resize`)."
+    def __init__(self, size, interpolation='bilinear', max_size=None, antialias=True):
+        self.size, self.interpolation = size, interpolation
+    def __call__(self, img): return resize(img, self.size, self.interpolation)
+    def __repr__(self): return f"{self.__class__.__name__}(size={self.size}, interpolation={getattr(self.interpolation, 'value', self.interpolation)}, max_size=None, antialias=True)"
+
+def crop(img, top, left, height, width):
+    "The `height`×`width` window at (`top`, `left`)."
+    if isinstance(img, Tensor): return img[..., top:top + height, left:left + width]
+    if isinstance(img, np.ndarray): return img[top:top + height, left:left + width]
+    return img.crop((left, top, left + width, top + height))
+
+def center_crop(img, output_size):
+    "The centred `output_size` window (padded with zeros when the image is smaller)."
+    th, tw = _setup_size(output_size)
+    h, w = _size_hw(img)
+    if th > h or tw > w:
+        pl, pt = (tw - w) // 2 if tw > w else 0, (th - h) // 2 if th > h else 0
+        pr, pb = (tw - w + 1) // 2 if tw > w else 0, (th - h + 1) // 2 if th > h else 0
+        a, kind, hw = _as_array(img)
+        img = _back(_pad(a, hw, (pl, pt, pr, pb)), kind, img)
+        h, w = _size_hw(img)
+        if h == th and w == tw: return img
+    top, left = int(round((h - th) / 2.0)), int(round((w - tw) / 2.0))
+    return crop(img, top, left, th, tw)
+
+class CenterCrop:
+    "Crop the centre `size` window."
+    def __init__(self, size): self.size = _setup_size(size)
+    def __call__(self, img): return center_crop(img, self.size)
+    def __repr__(self): return f"{self.__class__.__name__}(size={self.size})"
+
+class Pad:
+    "Pad the borders (`padding`: one int, (left/right, top/bottom) or (left, top, right, bottom))."
+    def __init__(self, padding, fill=0, padding_mode='constant'): self.padding, self.fill, self.padding_mode = padding, fill, padding_mode
+    def __call__(self, img):
+        a, kind, hw = _as_array(img)
+        return _back(_pad(a, hw, _pad_amounts(self.padding), self.fill, self.padding_mode), kind, img)
+    def __repr__(self): return f"{self.__class__.__name__}(padding={self.padding}, fill={self.fill}, padding_mode={self.padding_mode})"
+
+class RandomVerticalFlip:
+    "Mirror top-bottom with probability `p`."
+    def __init__(self, p=0.5): self.p = p
+    def __call__(self, img):
+        if _rand()[0] < self.p:
+            a, kind, (ha, wa) = _as_array(img)
+            return _back(np.flip(a, axis=ha), kind, img)
+        return img
+    def __repr__(self): return f"{self.__class__.__name__}(p={self.p})"
+
+class RandomResizedCrop:
+    "A random crop (area fraction in `scale`, aspect ratio in `ratio`) resized to `size`."
+    def __init__(self, size, scale=(0.08, 1.0), ratio=(3.0 / 4.0, 4.0 / 3.0), interpolation='bilinear', antialias=True):
+        self.size, self.scale, self.ratio, self.interpolation = _setup_size(size), scale, ratio, interpolation
+    @staticmethod
+    def get_params(img, scale, ratio):
+        "(top, left, height, width) of the crop, drawn exactly as torchvision draws them."
+        height, width = _size_hw(img)
+        area = height * width
+        log_ratio = np.log(np.array(ratio, dtype=np.float32))
+        for _ in range(10):
+            target_area = area * empty(1).uniform_(scale[0], scale[1]).item()
+            aspect_ratio = float(np.exp(np.float32(empty(1).uniform_(float(log_ratio[0]), float(log_ratio[1])).item())))
+            w = int(round(math.sqrt(target_area * aspect_ratio)))
+            h = int(round(math.sqrt(target_area / aspect_ratio)))
+            if 0 < w <= width and 0 < h <= height:
+                i = randint(0, height - h + 1, size=(1,)).item()
+                j = randint(0, width - w + 1, size=(1,)).item()
+                return i, j, h, w
+        in_ratio = float(width) / float(height)
+        if in_ratio < min(ratio): w = width; h = int(round(w / min(ratio)))
+        elif in_ratio > max(ratio): h = height; w = int(round(h * max(ratio)))
+        else: w, h = width, height
+        return (height - h) // 2, (width - w) // 2, h, w
+    def __call__(self, img):
+        i, j, h, w = self.get_params(img, self.scale, self.ratio)
+        return resize(crop(img, i, j, h, w), self.size, self.interpolation)
+    def __repr__(self): return f"{self.__class__.__name__}(size={self.size}, scale={self.scale}, ratio={self.ratio})"
+
+def to_pil_image(pic, mode=None):
+    "A C×H×W tensor (floats in [0, 1] become bytes) or H×W×C ndarray as a PIL image."
+    from PIL import Image
+    if isinstance(pic, Tensor):
+        a = pic.detach().numpy()
+        if a.ndim == 2: a = a[None]
+        if a.dtype.kind == 'f': a = (a * 255).astype(np.uint8)        # torchvision: pic.mul(255).byte()
+        a = a.transpose(1, 2, 0)
+    else: a = np.asarray(pic)
+    if a.ndim == 3 and a.shape[2] == 1: a = a[:, :, 0]
+    return Image.fromarray(np.ascontiguousarray(a), mode=mode)
+
+class ToPILImage:
+    "Tensor/ndarray -> PIL image (see `to_pil_image`)."
+    def __init__(self, mode=None): self.mode = mode
+    def __call__(self, pic): return to_pil_image(pic, self.mode)
+    def __repr__(self): return f"{self.__class__.__name__}()"
+
+def pil_to_tensor(pic):
+    "A PIL image as a C×H×W tensor of its own dtype (uint8 stays uint8, no scaling)."
+    return Tensor._wrap(np.ascontiguousarray(_to_hwc_array(pic).transpose(2, 0, 1)))
+
+class PILToTensor:
+    "PIL image -> C×H×W uint8 tensor."
+    def __call__(self, pic): return pil_to_tensor(pic)
+    def __repr__(self): return f"{self.__class__.__name__}()"
+
+class Grayscale:
+    "Convert to grayscale with 1 or 3 output channels (ITU-R 601-2 luma, as PIL's `convert('L')`)."
+    def __init__(self, num_output_channels=1): self.num_output_channels = num_output_channels
+    def __call__(self, img):
+        if isinstance(img, Tensor):
+            r, g, b = img[..., 0, :, :], img[..., 1, :, :], img[..., 2, :, :]
+            l = (0.2989 * r + 0.587 * g + 0.114 * b).unsqueeze(-3).to(img.dtype)
+            return l.expand(*l.shape[:-3], self.num_output_channels, *l.shape[-2:]).contiguous()
+        from PIL import Image
+        g = img.convert('L')
+        return g if self.num_output_channels == 1 else Image.merge('RGB', [g, g, g])
+    def __repr__(self): return f"{self.__class__.__name__}(num_output_channels={self.num_output_channels})"

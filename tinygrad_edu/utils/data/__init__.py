@@ -5,16 +5,16 @@
 # %% auto #0
 __all__ = ['Dataset', 'IterableDataset', 'TensorDataset', 'ConcatDataset', 'ChainDataset', 'Subset', 'random_split',
            'default_collate', 'default_convert', 'Sampler', 'SequentialSampler', 'RandomSampler', 'SubsetRandomSampler',
-           'BatchSampler', 'DistributedSampler', 'DataLoader', 'get_worker_info', 'WorkerInfo']
+           'BatchSampler', 'WeightedRandomSampler', 'DistributedSampler', 'DataLoader', 'get_worker_info', 'WorkerInfo']
 
-# %% ../../../nbs/07f_utils_data.ipynb #a94aff85
+# %% ../../../nbs/07f_utils_data.ipynb #6fa188e4
 from .dataset import Dataset, IterableDataset, TensorDataset, ConcatDataset, ChainDataset
 from .dataset import Subset, random_split, default_collate, default_convert
-from .sampler import Sampler, SequentialSampler, RandomSampler, SubsetRandomSampler, BatchSampler
+from .sampler import Sampler, SequentialSampler, RandomSampler, SubsetRandomSampler, BatchSampler, WeightedRandomSampler
 from .distributed import DistributedSampler
 from .dataloader import DataLoader, get_worker_info, WorkerInfo
 from . import distributed
 
 _all_ = ['Dataset', 'IterableDataset', 'TensorDataset', 'ConcatDataset', 'ChainDataset', 'Subset', 'random_split',
          'default_collate', 'default_convert', 'Sampler', 'SequentialSampler', 'RandomSampler', 'SubsetRandomSampler',
-         'BatchSampler', 'DistributedSampler', 'DataLoader', 'get_worker_info', 'WorkerInfo']
+         'BatchSampler', 'WeightedRandomSampler', 'DistributedSampler', 'DataLoader', 'get_worker_info', 'WorkerInfo']
