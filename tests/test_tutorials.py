@@ -1429,3 +1429,106 @@ def restore_precision():
 
 
 def test_compile_intro(restore_precision): run_both(compile_intro)
+
+
+# ---------------------------------------------------------------- 23. Saving/loading a general checkpoint; warmstarting
+def checkpoint(torch, tmp):
+    nn, F, optim = torch.nn, torch.nn.functional, torch.optim
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv1 = nn.Conv2d(3, 6, 5)
+            self.pool = nn.MaxPool2d(2, 2)
+            self.fc1 = nn.Linear(6 * 2 * 2, 10)
+        def forward(self, x):
+            x = self.pool(F.relu(self.conv1(x)))
+            return self.fc1(torch.flatten(x, 1))
+
+    torch.manual_seed(0)
+    net = Net()
+    optimizer = optim.SGD(net.parameters(), lr=0.001, momentum=0.9)
+    x, y = torch.randn(4, 3, 8, 8), torch.tensor([1, 2, 3, 4])
+    loss = F.cross_entropy(net(x), y); loss.backward(); optimizer.step()
+    EPOCH, PATH = 5, str(tmp / f"model_{torch.__name__}.pt")
+    torch.save({'epoch': EPOCH, 'model_state_dict': net.state_dict(), 'optimizer_state_dict': optimizer.state_dict(),
+                'loss': loss}, PATH)
+    model = Net()
+    opt2 = optim.SGD(model.parameters(), lr=0.001, momentum=0.9)
+    checkpoint = torch.load(PATH, weights_only=True)
+    model.load_state_dict(checkpoint['model_state_dict'])
+    opt2.load_state_dict(checkpoint['optimizer_state_dict'])
+    epoch, loss2 = checkpoint['epoch'], checkpoint['loss']
+    model.train()
+    opt2.zero_grad(); F.cross_entropy(model(x), y).backward(); opt2.step()
+    optimizer.zero_grad(); F.cross_entropy(net(x), y).backward(); optimizer.step()
+
+    class NetB(nn.Module):                      # warmstart: a different model with some of the same keys
+        def __init__(self):
+            super().__init__()
+            self.conv1 = nn.Conv2d(3, 6, 5)
+            self.fc2 = nn.Linear(4, 2)
+        def forward(self, x): return x
+    netB = NetB()
+    res = netB.load_state_dict(torch.load(PATH, weights_only=True)['model_state_dict'], strict=False)
+    with pytest.raises(RuntimeError):
+        netB.load_state_dict(net.state_dict())
+    sd = opt2.state_dict()
+    return (epoch, loss2, model.fc1.weight, net.fc1.weight, sorted(res.missing_keys), sorted(res.unexpected_keys),
+            torch.equal(netB.conv1.weight, checkpoint['model_state_dict']['conv1.weight']), list(sd['state']),
+            sd['param_groups'][0]['params'], sd['state'][0]['momentum_buffer'], str(res))
+
+
+def test_checkpoint(tmp_path): run_both(checkpoint, tmp_path)
+
+
+# ---------------------------------------------------------------- 24. Spatial transformer network (affine_grid + grid_sample)
+def spatial_transformer(torch, align_corners):
+    nn, F = torch.nn, torch.nn.functional
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv1 = nn.Conv2d(1, 4, kernel_size=5)
+            self.fc1 = nn.Linear(4 * 4 * 4, 10)
+            self.localization = nn.Sequential(nn.Conv2d(1, 4, kernel_size=7), nn.MaxPool2d(2, stride=2), nn.ReLU(True))
+            self.fc_loc = nn.Sequential(nn.Linear(4 * 3 * 3, 16), nn.ReLU(True), nn.Linear(16, 3 * 2))
+            self.fc_loc[2].weight.data.zero_()
+            self.fc_loc[2].bias.data.copy_(torch.tensor([1, 0, 0, 0, 1, 0], dtype=torch.float))
+        def stn(self, x):
+            xs = self.localization(x)
+            xs = xs.view(-1, 4 * 3 * 3)
+            theta = self.fc_loc(xs)
+            theta = theta.view(-1, 2, 3)
+            grid = F.affine_grid(theta, x.size(), align_corners=align_corners)
+            return F.grid_sample(x, grid, align_corners=align_corners)
+        def forward(self, x):
+            x = self.stn(x)
+            x = F.relu(F.max_pool2d(self.conv1(x), 2))
+            x = x.view(-1, 4 * 4 * 4)
+            return F.log_softmax(self.fc1(x), dim=1)
+
+    torch.manual_seed(0)
+    model = Net()
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.05)
+    data, target = torch.rand(4, 1, 12, 12), torch.tensor([1, 5, 2, 7])
+    losses = []
+    for step in range(3):
+        optimizer.zero_grad()
+        loss = F.nll_loss(model(data), target)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    with torch.no_grad(): warped = model.stn(data)
+    return losses, warped, model.fc_loc[2].bias, model.fc_loc[2].weight.grad
+
+
+@pytest.mark.parametrize("align_corners", [False, True])
+def test_spatial_transformer(align_corners): run_both(spatial_transformer, align_corners, rtol=1e-4, atol=1e-5)
+
+
+def test_linspace_bit_exact():
+    "torch.linspace in float32 is reproduced bit for bit (tutorials feed it to sin, affine grids, ...)."
+    for a, b in ((-1, 1), (-math.pi, math.pi), (0, 10), (2, -3)):
+        for n in (1, 2, 7, 16, 28, 200, 2000):
+            np.testing.assert_array_equal(T.linspace(a, b, n).numpy(), torch.linspace(a, b, n).numpy())

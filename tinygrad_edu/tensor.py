@@ -458,9 +458,21 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
     if requires_grad: _factory_requires_grad(t)
     return t
 
+def _linspace_array(start, end, steps, npdt):
+    "PyTorch's CPU linspace, bit for bit in float32: first half `start + step·i`, second half `end - step·(steps-1-i)`, each a fused multiply-add."
+    npdt = np.dtype(npdt).type
+    if npdt not in (np.float32, np.float64) or steps <= 1:
+        return np.linspace(start, end, steps).astype(npdt) if steps != 1 else np.array([start], dtype=npdt)
+    a, b = npdt(start), npdt(end)
+    step, i = (b - a) / npdt(steps - 1), np.arange(steps)
+    wide = np.longdouble if npdt == np.float64 else np.float64          # one rounding, like the FMA
+    lo = (wide(step) * i.astype(npdt).astype(wide) + wide(a)).astype(npdt)
+    hi = (wide(-step) * (steps - 1 - i).astype(npdt).astype(wide) + wide(b)).astype(npdt)
+    return np.where(i < steps // 2, lo, hi)
+
 def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False, out=None, **kw):
     "`steps` values evenly spaced from `start` to `end` inclusive."
-    t = Tensor._wrap(_on_device(np.linspace(start, end, steps).astype((dtype or _default_float).np), device))
+    t = Tensor._wrap(_on_device(_linspace_array(start, end, steps, (dtype or _default_float).np), device))
     if requires_grad: _factory_requires_grad(t)
     return t
 

@@ -6,7 +6,7 @@
 __all__ = ['relu_', 'softmin', 'logsigmoid', 'softsign', 'mish', 'hardsigmoid', 'hardswish', 'threshold', 'bilinear', 'prelu',
            'instance_norm', 'scaled_dot_product_attention', 'max_pool1d', 'avg_pool1d', 'adaptive_avg_pool1d',
            'adaptive_max_pool1d', 'dropout1d', 'dropout2d', 'interpolate', 'upsample', 'conv_transpose2d',
-           'conv_transpose1d']
+           'conv_transpose1d', 'affine_grid', 'grid_sample']
 
 # %% ../../nbs/05c_functional.ipynb #619e9b36
 import math, numbers
@@ -236,3 +236,55 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
 def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
     "Transposed 1-D convolution: input (N, C_in, L), weight (C_in, C_out/groups, k) -> (N, C_out, L_out)."
     return _conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation, 1)
+
+# %% ../../nbs/05c_functional.ipynb #2d2df910
+def _base_coords(n, align_corners, like):
+    import tinygrad_edu as T
+    if n <= 1: return T.zeros(n, dtype=like.dtype, device=like.device)
+    c = T.linspace(-1, 1, n, dtype=like.dtype, device=like.device)
+    return c if align_corners else c * (n - 1) / n            # two roundings, in this order, as ATen
+
+def affine_grid(theta, size, align_corners=None):
+    "Sampling grid (N, H, W, 2) of (x, y) in [-1, 1] for affine matrices `theta` (N, 2, 3) and output `size` (N, C, H, W)."
+    import tinygrad_edu as T
+    align_corners = bool(align_corners)
+    if len(size) != 4: raise NotImplementedError("affine_grid only supports 4D sizes, for 2D affine transformations")
+    N, C, H, W = size
+    if theta.dim() != 3 or tuple(theta.shape[1:]) != (2, 3) or theta.shape[0] != N:
+        raise ValueError(f"Expected a batch of 2D affine matrices of shape Nx2x3 for size {list(size)}. Got {list(theta.shape)}.")
+    xs, ys = _base_coords(W, align_corners, theta), _base_coords(H, align_corners, theta)
+    base = T.stack([xs.view(1, W).expand(H, W), ys.view(H, 1).expand(H, W), T.ones(H, W, dtype=theta.dtype, device=theta.device)], -1)
+    return (base.view(1, H * W, 3) @ theta.transpose(1, 2)).view(N, H, W, 2)
+
+def grid_sample(input, grid, mode='bilinear', padding_mode='zeros', align_corners=None):
+    "Read `input` (N, C, H, W) at the (x, y) locations of `grid` (N, Ho, Wo, 2) in [-1, 1] -> (N, C, Ho, Wo)."
+    import tinygrad_edu as T
+    align_corners = bool(align_corners)
+    if mode not in ('bilinear', 'nearest'):
+        raise ValueError(f"nn.functional.grid_sample(): expected mode to be 'bilinear', 'nearest' or 'bicubic', but got: '{mode}'")
+    if padding_mode not in ('zeros', 'border'):
+        if padding_mode == 'reflection': raise NotImplementedError("grid_sample: padding_mode='reflection' is not implemented in tinygrad_edu")
+        raise ValueError(f"nn.functional.grid_sample(): expected padding_mode to be 'zeros', 'border', or 'reflection', but got: '{padding_mode}'")
+    if input.dim() != 4 or grid.dim() != 4 or grid.shape[-1] != 2 or grid.shape[0] != input.shape[0]:
+        raise RuntimeError(f"grid_sampler(): expected 4D input and grid with same batch size and grid of shape (N, H, W, 2), "
+                           f"but got input with sizes {list(input.shape)} and grid with sizes {list(grid.shape)}")
+    N, C, H, W = input.shape
+    Ho, Wo = grid.shape[1:3]
+    def unnormalize(c, n):
+        c = (c + 1) / 2 * (n - 1) if align_corners else ((c + 1) * n - 1) / 2
+        return c.clamp(0, n - 1) if padding_mode == 'border' else c
+    ix, iy = unnormalize(grid[..., 0], W), unnormalize(grid[..., 1], H)          # (N, Ho, Wo)
+    flat = input.reshape(N, C, H * W)
+    def read(xi, yi, weight):
+        valid = (xi >= 0) & (xi <= W - 1) & (yi >= 0) & (yi <= H - 1)
+        idx = (yi.clamp(0, H - 1) * W + xi.clamp(0, W - 1)).long().view(N, 1, Ho * Wo).expand(N, C, Ho * Wo)
+        return flat.gather(2, idx) * (weight * valid.to(weight.dtype)).view(N, 1, Ho * Wo)
+    if mode == 'nearest':
+        out = read(ix.round(), iy.round(), ix * 0 + 1)             # ix * 0: the grid still gets a (zero) gradient, as in torch
+    else:
+        x0, y0 = ix.floor(), iy.floor()
+        wx1, wy1 = ix - x0, iy - y0
+        wx0, wy0 = 1 - wx1, 1 - wy1
+        out = (read(x0, y0, wx0 * wy0) + read(x0 + 1, y0, wx1 * wy0) +
+               read(x0, y0 + 1, wx0 * wy1) + read(x0 + 1, y0 + 1, wx1 * wy1))
+    return out.view(N, C, Ho, Wo)
