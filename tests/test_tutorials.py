@@ -1532,3 +1532,44 @@ def test_linspace_bit_exact():
     for a, b in ((-1, 1), (-math.pi, math.pi), (0, 10), (2, -3)):
         for n in (1, 2, 7, 16, 28, 200, 2000):
             np.testing.assert_array_equal(T.linspace(a, b, n).numpy(), torch.linspace(a, b, n).numpy())
+
+
+# ---------------------------------------------------------------- 25. What tutorials print
+def printouts(torch):
+    torch.manual_seed(0)
+    nn = torch.nn
+    x = torch.rand(2, 3)
+    w = torch.randn(3, requires_grad=True)
+    model = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(), nn.Dropout(0.25),
+                          nn.Flatten(), nn.LazyLinear(10) if False else nn.Linear(64, 10), nn.LogSoftmax(dim=1))
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3, weight_decay=1e-4)
+    sched = torch.optim.lr_scheduler.StepLR(opt, step_size=7, gamma=0.1)
+    return [str(x), str(w), str(w * 2), str(torch.tensor([[1, 2], [3, 4]])), str(torch.tensor([True, False])),
+            str(torch.zeros(2, 2, dtype=torch.float64)), str(torch.arange(12).view(3, 4)), str(torch.tensor(3.5)),
+            str(torch.tensor([1e-5, 1.0, 1e5])), str(torch.tensor([0.1, 0.25])), str(torch.ones(3, dtype=torch.int32)),
+            str(x.mean(dim=1, keepdim=True)), str(x.shape), str(x.dtype), str(x.device), repr(torch.device('cpu')),
+            str(model), str(torch.randn(2, 2).requires_grad_()), str(torch.linspace(0, 1, 5)), str(torch.empty(0)),
+            str(torch.tensor([float('nan'), float('inf'), -1.0])), str(sched.get_last_lr()), str(list(x.size())),
+            str(torch.tensor([[1.5, -2.25], [1000.0, 3.0]])), str(torch.randn(1, 1, 2, 2))]
+
+
+def test_printouts():
+    ref, got = to_py(printouts(torch)), to_py(printouts(T))
+    for i, (a, b) in enumerate(zip(ref, got)): assert a == b, f"printout {i}:\n{a}\n!=\n{b}"
+
+
+def imbalanced(torch):
+    TensorDataset, DataLoader = torch.utils.data.TensorDataset, torch.utils.data.DataLoader
+    WeightedRandomSampler = torch.utils.data.WeightedRandomSampler
+    torch.manual_seed(0)
+    y = torch.tensor([0] * 12 + [1] * 4)
+    x = torch.randn(16, 3)
+    class_counts = torch.bincount(y)
+    weights = 1.0 / class_counts[y].float()
+    sampler = WeightedRandomSampler(weights, num_samples=len(weights), replacement=True)
+    loader = DataLoader(TensorDataset(x, y), batch_size=4, sampler=sampler)
+    batches = [(xb, yb) for xb, yb in loader]
+    return class_counts, weights, batches, list(sampler), len(sampler)
+
+
+def test_imbalanced(): run_both(imbalanced)
