@@ -1573,3 +1573,23 @@ def imbalanced(torch):
 
 
 def test_imbalanced(): run_both(imbalanced)
+
+
+def test_autograd_mechanics_errors():
+    "The errors the autograd tutorials warn about, same types in both libraries."
+    for lib in (torch, T):
+        w = lib.ones(2, requires_grad=True)
+        with pytest.raises(RuntimeError): w += 1                                   # in-place on a leaf that requires grad
+        a = lib.ones(3, requires_grad=True)
+        b = a.sigmoid()
+        c = b * 2
+        d = b.exp()
+        b.mul_(2)                                                                  # b was saved by exp: backward must fail
+        with pytest.raises(RuntimeError): d.sum().backward()
+        with pytest.raises(RuntimeError): lib.tensor([1, 2], requires_grad=True)   # integer tensors cannot require grad
+        with pytest.raises(RuntimeError): lib.nn.Linear(3, 2)(lib.ones(2, 3, dtype=lib.float64))
+        with pytest.raises(TypeError): lib.optim.SGD(lib.ones(2, requires_grad=True), lr=0.1)
+        with pytest.raises(RuntimeError): lib.nn.functional.cross_entropy(lib.zeros(4, 3), lib.zeros(4, 3, 2))
+        with lib.no_grad():
+            w.add_(1)                                                              # allowed under no_grad
+        assert w.tolist() == [2.0, 2.0]
