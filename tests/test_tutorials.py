@@ -1593,3 +1593,50 @@ def test_autograd_mechanics_errors():
         with lib.no_grad():
             w.add_(1)                                                              # allowed under no_grad
         assert w.tolist() == [2.0, 2.0]
+
+
+# ---------------------------------------------------------------- 26. Super-resolution (PixelShuffle) and a small LLaMA-style block
+def super_resolution(torch):
+    nn, F = torch.nn, torch.nn.functional
+
+    class SuperResolutionNet(nn.Module):
+        def __init__(self, upscale_factor):
+            super().__init__()
+            self.relu = nn.ReLU()
+            self.conv1 = nn.Conv2d(1, 8, (5, 5), (1, 1), (2, 2))
+            self.conv2 = nn.Conv2d(8, 8, (3, 3), (1, 1), (1, 1))
+            self.conv3 = nn.Conv2d(8, upscale_factor ** 2, (3, 3), (1, 1), (1, 1))
+            self.pixel_shuffle = nn.PixelShuffle(upscale_factor)
+            self._initialize_weights()
+        def forward(self, x):
+            x = self.relu(self.conv1(x))
+            x = self.relu(self.conv2(x))
+            return self.pixel_shuffle(self.conv3(x))
+        def _initialize_weights(self):
+            nn.init.orthogonal_(self.conv1.weight, nn.init.calculate_gain('relu'))
+            nn.init.orthogonal_(self.conv2.weight, nn.init.calculate_gain('relu'))
+            nn.init.orthogonal_(self.conv3.weight)
+
+    class Block(nn.Module):
+        def __init__(self, d):
+            super().__init__()
+            self.norm = nn.RMSNorm(d)
+            self.up = nn.Linear(d, 4 * d)
+            self.glu = nn.GLU()
+            self.down = nn.Linear(2 * d, d)
+        def forward(self, x): return x + self.down(self.glu(self.up(self.norm(x))))
+
+    torch.manual_seed(0)
+    net = SuperResolutionNet(upscale_factor=3)
+    x = torch.rand(2, 1, 6, 6)
+    y = net(x)
+    F.mse_loss(y, torch.rand(2, 1, 18, 18)).backward()
+    blk = Block(8)
+    h = torch.randn(2, 5, 8, requires_grad=True)
+    o = blk(h)
+    o.pow(2).mean().backward()
+    return (y, net.conv3.weight.grad, str(net), o, h.grad, blk.norm.weight.grad, str(blk),
+            F.pixel_unshuffle(y, 3), F.rms_norm(h, (8,), eps=1e-6), F.glu(h, 1 if False else -1))
+
+
+def test_super_resolution(): run_both(super_resolution, rtol=1e-4, atol=1e-5)

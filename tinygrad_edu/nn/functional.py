@@ -6,7 +6,7 @@
 __all__ = ['relu_', 'softmin', 'logsigmoid', 'softsign', 'mish', 'hardsigmoid', 'hardswish', 'threshold', 'bilinear', 'prelu',
            'instance_norm', 'scaled_dot_product_attention', 'max_pool1d', 'avg_pool1d', 'adaptive_avg_pool1d',
            'adaptive_max_pool1d', 'dropout1d', 'dropout2d', 'interpolate', 'upsample', 'conv_transpose2d',
-           'conv_transpose1d', 'affine_grid', 'grid_sample']
+           'conv_transpose1d', 'affine_grid', 'grid_sample', 'pixel_shuffle', 'pixel_unshuffle', 'glu', 'rms_norm']
 
 # %% ../../nbs/05c_functional.ipynb #619e9b36
 import math, numbers
@@ -288,3 +288,49 @@ def grid_sample(input, grid, mode='bilinear', padding_mode='zeros', align_corner
         out = (read(x0, y0, wx0 * wy0) + read(x0 + 1, y0, wx1 * wy0) +
                read(x0, y0 + 1, wx0 * wy1) + read(x0 + 1, y0 + 1, wx1 * wy1))
     return out.view(N, C, Ho, Wo)
+
+# %% ../../nbs/05c_functional.ipynb #2ae41442
+def pixel_shuffle(input, upscale_factor):
+    "(*, C·r², H, W) -> (*, C, H·r, W·r)."
+    r = int(upscale_factor)
+    if input.dim() < 3: raise RuntimeError(f"pixel_shuffle expects input to have at least 3 dimensions, but got input with {input.dim()} dimension(s)")
+    *lead, c, h, w = input.shape
+    if c % (r * r):
+        raise RuntimeError(f"pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of upscale_factor, "
+                           f"but input.size(-3)={c} is not divisible by {r * r}")
+    n = len(lead)
+    x = input.reshape(*lead, c // (r * r), r, r, h, w)
+    x = x.permute(*range(n), n, n + 3, n + 1, n + 4, n + 2)
+    return x.reshape(*lead, c // (r * r), h * r, w * r)
+
+def pixel_unshuffle(input, downscale_factor):
+    "(*, C, H·r, W·r) -> (*, C·r², H, W)."
+    r = int(downscale_factor)
+    if input.dim() < 3: raise RuntimeError(f"pixel_unshuffle expects input to have at least 3 dimensions, but got input with {input.dim()} dimension(s)")
+    *lead, c, h, w = input.shape
+    if h % r or w % r:
+        raise RuntimeError(f"pixel_unshuffle expects height and width to be divisible by downscale_factor, but input.size(-2)={h} "
+                           f"and input.size(-1)={w} are not divisible by {r}")
+    n = len(lead)
+    x = input.reshape(*lead, c, h // r, r, w // r, r)
+    x = x.permute(*range(n), n, n + 2, n + 4, n + 1, n + 3)
+    return x.reshape(*lead, c * r * r, h // r, w // r)
+
+def glu(input, dim=-1):
+    "Gated linear unit: first half · sigmoid(second half) along `dim` (of even size)."
+    d = dim % input.dim()
+    if input.shape[d] % 2: raise RuntimeError(f"Halving dimension must be even, but dimension {d} is size {input.shape[d]}")
+    a, b = input.chunk(2, d)
+    return a * sigmoid(b)
+
+def rms_norm(input, normalized_shape, weight=None, eps=None):
+    "x / sqrt(mean(x²) over the last len(normalized_shape) dims + eps) (· weight)."
+    import tinygrad_edu as T
+    shape = (normalized_shape,) if isinstance(normalized_shape, numbers.Integral) else tuple(normalized_shape)
+    if tuple(input.shape[input.dim() - len(shape):]) != shape:
+        raise RuntimeError(f"Given normalized_shape={list(shape)}, expected input with shape [*, {', '.join(map(str, shape))}], "
+                           f"but got input of size{list(input.shape)}")
+    eps = T.finfo(input.dtype).eps if eps is None else eps
+    dims = tuple(range(input.dim() - len(shape), input.dim()))
+    out = input * (input.pow(2).mean(dims, keepdim=True) + eps).rsqrt()
+    return out if weight is None else out * weight

@@ -8,7 +8,7 @@ __all__ = ['Identity', 'Linear', 'Bilinear', 'Flatten', 'Unflatten', 'Conv1d', '
            'Dropout2d', 'Embedding', 'ConstantPad1d', 'ConstantPad2d', 'ZeroPad1d', 'ZeroPad2d', 'ReflectionPad1d',
            'ReflectionPad2d', 'ReplicationPad1d', 'ReplicationPad2d', 'CircularPad1d', 'CircularPad2d',
            'CosineSimilarity', 'PairwiseDistance', 'Upsample', 'UpsamplingNearest2d', 'UpsamplingBilinear2d',
-           'ConvTranspose2d', 'ConvTranspose1d']
+           'ConvTranspose2d', 'ConvTranspose1d', 'PixelShuffle', 'PixelUnshuffle', 'GLU', 'RMSNorm']
 
 # %% ../../nbs/05d_layers.ipynb #91470aee
 import math, collections.abc
@@ -411,3 +411,42 @@ class ConvTranspose1d(_ConvTransposeNd):
     def forward(self, input, output_size=None):
         return F.conv_transpose1d(input, self.weight, self.bias, self.stride, self.padding,
                                   self._output_padding(input, output_size, 1), self.groups, self.dilation)
+
+# %% ../../nbs/05d_layers.ipynb #2903df81
+class PixelShuffle(Module):
+    "(N, C·r², H, W) -> (N, C, H·r, W·r): channels become resolution (sub-pixel convolution)."
+    def __init__(self, upscale_factor):
+        super().__init__()
+        self.upscale_factor = upscale_factor
+    def forward(self, input): return F.pixel_shuffle(input, self.upscale_factor)
+    def extra_repr(self): return f'upscale_factor={self.upscale_factor}'
+
+class PixelUnshuffle(Module):
+    "(N, C, H·r, W·r) -> (N, C·r², H, W)."
+    def __init__(self, downscale_factor):
+        super().__init__()
+        self.downscale_factor = downscale_factor
+    def forward(self, input): return F.pixel_unshuffle(input, self.downscale_factor)
+    def extra_repr(self): return f'downscale_factor={self.downscale_factor}'
+
+class GLU(Module):
+    "Gated linear unit along `dim`: a · sigmoid(b) for the two halves a, b."
+    def __init__(self, dim=-1):
+        super().__init__()
+        self.dim = dim
+    def forward(self, input): return F.glu(input, self.dim)
+    def extra_repr(self): return f'dim={self.dim}'
+
+class RMSNorm(Module):
+    "Root-mean-square normalisation over the last dims `normalized_shape`, times a learned `weight` (ones at start)."
+    def __init__(self, normalized_shape, eps=None, elementwise_affine=True, device=None, dtype=None):
+        super().__init__()
+        self.normalized_shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+        self.eps, self.elementwise_affine = eps, elementwise_affine
+        if elementwise_affine: self.weight = Parameter(empty(self.normalized_shape, device=device, dtype=dtype))
+        else: self.register_parameter('weight', None)
+        self.reset_parameters()
+    def reset_parameters(self):
+        if self.elementwise_affine: init.ones_(self.weight)
+    def forward(self, x): return F.rms_norm(x, self.normalized_shape, self.weight, self.eps)
+    def extra_repr(self): return '{normalized_shape}, eps={eps}, elementwise_affine={elementwise_affine}'.format(**self.__dict__)
