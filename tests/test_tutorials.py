@@ -1640,3 +1640,66 @@ def super_resolution(torch):
 
 
 def test_super_resolution(): run_both(super_resolution, rtol=1e-4, atol=1e-5)
+
+
+# ---------------------------------------------------------------- 27. Introduction to PyTorch: tensors in depth (and RNG draws)
+def tensors_in_depth(torch):
+    out = {}
+    torch.manual_seed(1729)
+    out['r1'] = torch.rand(2, 3)
+    out['i16'] = torch.ones((2, 3), dtype=torch.int16) * 2
+    out['toint'] = (torch.rand(2, 3) * 20).to(torch.int32)
+    a = torch.rand(2, 2)
+    out['pow'] = a * 2 ** torch.ones(2, 2)
+    out['sqrt'] = torch.ones(2, 2) * 2 ** 0.5
+    b = torch.tensor([[1, 2], [3, 4]])
+    out['bx'] = torch.bitwise_xor(b, torch.tensor([[3, 3], [3, 3]]))
+    out['eq'] = torch.eq(torch.tensor([[1., 2.], [3, 4]]), torch.ones(1, 2))
+    d = torch.tensor([[1., 2.], [3., 4.]])
+    out['max'] = torch.max(d); out['mean'] = torch.mean(d); out['std'] = torch.std(d); out['prod'] = torch.prod(d)
+    out['std_mean'] = torch.std_mean(d); out['unique'] = torch.unique(torch.tensor([1, 2, 1, 1, 2]))
+    v1, v2 = torch.tensor([1., 0., 0.]), torch.tensor([0., 1., 0.])
+    out['cross'] = torch.linalg.cross(v2, v1)
+    m1 = torch.rand(2, 2); m2 = torch.tensor([[3., 0.], [0., 3.]])
+    out['matmul'] = torch.matmul(m1, m2)
+    out['svd'] = torch.svd(torch.matmul(m1, m2)).S
+    out['det'] = torch.det(m2)
+    a = torch.tensor([0, math.pi / 4, math.pi / 2, 3 * math.pi / 4])
+    out['sin'] = torch.sin(a); a.sin_(); out['a_after'] = a
+    b = torch.rand(2, 2); c = torch.zeros(2, 2); old_id = id(c)
+    r = torch.matmul(b, torch.rand(2, 2), out=c); out['same'] = (id(r) == old_id, id(c) == old_id)
+    a = torch.ones(4, 3, 2); b2 = torch.rand(3); c2 = b2.unsqueeze(1)
+    out['bcast'] = (a * c2).shape
+    c3 = torch.rand(1, 1, 1, 1, 1); out['sq'] = c3.squeeze().shape
+    out3 = torch.rand(6, 20, 20); out['reshape'] = torch.reshape(out3, (6 * 20 * 20,)).shape
+    na = np.ones((2, 3)); pt = torch.from_numpy(na); na[1, 1] = 23; out['np'] = pt
+    pr = torch.rand(2, 3); npr = pr.numpy(); pr[1, 1] = 17; out['np2'] = npr.copy()
+    out['masked'] = torch.masked_fill(torch.arange(4.), torch.tensor([True, False, True, False]), -1.)
+    x = torch.randn(3, requires_grad=True); y = x * 2
+    while y.data.norm() < 1000: y = y * 2
+    v = torch.tensor([0.1, 1.0, 0.0001], dtype=torch.float); y.backward(v); out['xg'] = x.grad
+    out['norm'] = torch.norm(torch.tensor([3., 4.])); out['lnorm'] = torch.linalg.norm(torch.tensor([[1., 2.], [3., 4.]]))
+    out['cumsum'] = torch.cumsum(torch.arange(5), 0); out['tril'] = torch.tril(torch.ones(3, 3))
+    out['outer'] = torch.outer(torch.arange(3.), torch.arange(2.)); out['flip'] = torch.flip(torch.arange(4), [0])
+    out['gather'] = torch.gather(torch.tensor([[1, 2], [3, 4]]), 1, torch.tensor([[0, 0], [1, 0]]))
+    out['scatter'] = torch.zeros(3, 5).scatter_(1, torch.tensor([[0, 1, 2], [0, 1, 4]]), 1.0)[:2]
+    out['mm'] = torch.mm(torch.ones(2, 3), torch.ones(3, 1)); out['bmm'] = torch.bmm(torch.ones(2, 2, 3), torch.ones(2, 3, 1)).shape
+    out['argsort'] = torch.argsort(torch.tensor([3, 1, 2]), descending=True)
+    out['multinomial'] = torch.multinomial(torch.tensor([0.1, 0.5, 0.4]), 3, replacement=True)
+    out['bern'] = torch.bernoulli(torch.full((5,), 0.5)); out['normal'] = torch.normal(0., 1., size=(3,))
+    out['randn_like'] = torch.randn_like(torch.ones(2)); out['randint_like'] = torch.randint_like(torch.ones(3), 10)
+    out['histc'] = torch.histc(torch.tensor([1., 2., 1.]), bins=4, min=0, max=3)
+    out['meshgrid'] = torch.meshgrid(torch.arange(2), torch.arange(3), indexing='ij')
+    out['lerp'] = torch.lerp(torch.zeros(2), torch.ones(2), 0.3)
+    out['logsumexp'] = torch.logsumexp(torch.tensor([1., 2.]), 0)
+    out['isin'] = (torch.isin(torch.tensor([1, 2, 3]), torch.tensor([2])), torch.isin(torch.tensor([1., 2.]), 2.0))
+    out['chunk'] = torch.arange(6).view(2, 3).T.contiguous().is_contiguous()
+    out['dropout'] = torch.nn.functional.dropout(torch.ones(8), 0.5)
+    out['drop_mod'] = torch.nn.Dropout(0.3)(torch.ones(2, 4))
+    out['uniform'] = torch.empty(3).uniform_(-1, 1); out['normal_'] = torch.empty(3).normal_(0, 2)
+    out['exp_'] = torch.empty(3).exponential_()
+    out['shuffle_perm'] = torch.randperm(10)[:4]
+    return out
+
+
+def test_tensors_in_depth(): run_both(tensors_in_depth)

@@ -9,7 +9,8 @@ __all__ = ['addcmul', 'addcdiv', 'logit', 'deg2rad', 'rad2deg', 'sinc', 'positiv
            'block_diag', 'cartesian_prod', 'combinations', 'atleast_1d', 'atleast_2d', 'atleast_3d', 'rot90',
            'tensor_split', 'repeat_interleave', 'dstack', 'column_stack', 'take_along_dim', 'nonzero', 'argwhere',
            'unique_consecutive', 'bincount', 'histc', 'searchsorted', 'bucketize', 'cummax', 'cummin', 'ScatterReduce',
-           'scatter_reduce', 'diff', 'trapezoid', 'cumulative_trapezoid', 'logcumsumexp', 'quantile', 'nanmedian']
+           'scatter_reduce', 'diff', 'trapezoid', 'cumulative_trapezoid', 'logcumsumexp', 'quantile', 'nanmedian',
+           'isin']
 
 # %% ../nbs/04h_more_ops.ipynb #374e3a8f
 import builtins, collections, itertools, math, numbers, importlib
@@ -541,3 +542,11 @@ def nanmedian(self, dim=None, keepdim=False, *, axis=None):
     return return_types.median(vals, idx)
 
 def nanmedian(input, dim=None, keepdim=False, *, axis=None): dim = _dim_arg(dim, axis); return input.nanmedian(dim, keepdim)
+
+# %% ../nbs/04h_more_ops.ipynb #62248c65
+def isin(elements, test_elements, *, assume_unique=False, invert=False):
+    "Bool tensor shaped like `elements`: True where an element occurs in `test_elements` (False with `invert`)."
+    e = elements.array if isinstance(elements, Tensor) else np.asarray(elements)
+    t = test_elements.array if isinstance(test_elements, Tensor) else np.asarray(test_elements)
+    xp = xp_of_array(e) if isinstance(elements, Tensor) else xp_of_array(t) if isinstance(test_elements, Tensor) else np
+    return Tensor._wrap(xp.isin(e, t, invert=invert))
