@@ -1703,3 +1703,63 @@ def tensors_in_depth(torch):
 
 
 def test_tensors_in_depth(): run_both(tensors_in_depth)
+
+
+# ---------------------------------------------------------------- 28. Text classification with nn.EmbeddingBag and offsets
+def text_embedding_bag(torch, mode):
+    nn = torch.nn
+
+    class TextClassificationModel(nn.Module):
+        def __init__(self, vocab_size, embed_dim, num_class):
+            super().__init__()
+            self.embedding = nn.EmbeddingBag(vocab_size, embed_dim, sparse=False, mode=mode)
+            self.fc = nn.Linear(embed_dim, num_class)
+            self.init_weights()
+        def init_weights(self):
+            initrange = 0.5
+            self.embedding.weight.data.uniform_(-initrange, initrange)
+            self.fc.weight.data.uniform_(-initrange, initrange)
+            self.fc.bias.data.zero_()
+        def forward(self, text, offsets):
+            return self.fc(self.embedding(text, offsets))
+
+    def collate_batch(batch):
+        label_list, text_list, offsets = [], [], [0]
+        for _label, _text in batch:
+            label_list.append(_label)
+            processed_text = torch.tensor(_text, dtype=torch.int64)
+            text_list.append(processed_text)
+            offsets.append(processed_text.size(0))
+        label_list = torch.tensor(label_list, dtype=torch.int64)
+        offsets = torch.tensor(offsets[:-1]).cumsum(dim=0)
+        text_list = torch.cat(text_list)
+        return label_list, text_list, offsets
+
+    torch.manual_seed(0)
+    data = [(i % 4, [(3 * i + k) % 30 for k in range(2 + i % 5)]) for i in range(16)]
+    dataloader = torch.utils.data.DataLoader(data, batch_size=8, shuffle=True, collate_fn=collate_batch)
+    model = TextClassificationModel(30, 8, 4)
+    criterion = torch.nn.CrossEntropyLoss()
+    optimizer = torch.optim.SGD(model.parameters(), lr=5)
+    scheduler = torch.optim.lr_scheduler.StepLR(optimizer, 1.0, gamma=0.1)
+    log = []
+    for epoch in range(2):
+        model.train()
+        total_acc, total_count = 0, 0
+        for idx, (label, text, offsets) in enumerate(dataloader):
+            optimizer.zero_grad()
+            predicted_label = model(text, offsets)
+            loss = criterion(predicted_label, label)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 0.1)
+            optimizer.step()
+            total_acc += (predicted_label.argmax(1) == label).sum().item()
+            total_count += label.size(0)
+            log.append((loss.item(), offsets))
+        scheduler.step()
+    bag2d = model.embedding(torch.tensor([[1, 2, 3], [4, 5, 6]]))
+    return log, total_acc, model.embedding.weight[:5], bag2d, str(model)
+
+
+@pytest.mark.parametrize("mode", ["mean", "sum", "max"])
+def test_text_embedding_bag(mode): run_both(text_embedding_bag, mode, rtol=1e-4, atol=1e-5)

@@ -16,7 +16,7 @@ __all__ = ['Module', 'Parameter', 'Sequential', 'ModuleList', 'ModuleDict', 'Par
            'BCEWithLogitsLoss', 'KLDivLoss', 'RNNBase', 'RNN', 'LSTM', 'GRU', 'RNNCellBase', 'RNNCell', 'LSTMCell',
            'GRUCell', 'MultiheadAttention', 'TransformerEncoderLayer', 'TransformerEncoder', 'TransformerDecoderLayer',
            'TransformerDecoder', 'Transformer', 'ConvTranspose1d', 'ConvTranspose2d', 'PixelShuffle', 'PixelUnshuffle',
-           'GLU', 'RMSNorm', 'functional', 'init', 'utils']
+           'GLU', 'RMSNorm', 'EmbeddingBag', 'functional', 'init', 'utils']
 
 # %% ../../nbs/05j_nn.ipynb #37a5d6bc
 from .module import Module, Parameter
@@ -31,7 +31,7 @@ from .activation import (ReLU, LeakyReLU, ELU, SELU, GELU, SiLU, Mish, Sigmoid, 
 from .loss import (CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, SmoothL1Loss, HuberLoss, BCELoss,
     BCEWithLogitsLoss, KLDivLoss)
 from .rnn import RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCell
-from .layers import ConvTranspose1d, ConvTranspose2d, PixelShuffle, PixelUnshuffle, GLU, RMSNorm
+from .layers import ConvTranspose1d, ConvTranspose2d, PixelShuffle, PixelUnshuffle, GLU, RMSNorm, EmbeddingBag
 from .attention import MultiheadAttention, TransformerEncoderLayer, TransformerEncoder, TransformerDecoderLayer, TransformerDecoder, Transformer
 from . import functional, init, utils
 from .utils import rnn as _rnn      # nn.utils.rnn.pad_sequence
@@ -49,4 +49,4 @@ _all_ = ['Module', 'Parameter', 'Sequential', 'ModuleList', 'ModuleDict', 'Param
          'BCELoss', 'BCEWithLogitsLoss', 'KLDivLoss', 'RNNBase', 'RNN', 'LSTM', 'GRU', 'RNNCellBase', 'RNNCell',
          'LSTMCell', 'GRUCell', 'MultiheadAttention', 'TransformerEncoderLayer',
          'TransformerEncoder', 'TransformerDecoderLayer', 'TransformerDecoder', 'Transformer', 'ConvTranspose1d',
-         'ConvTranspose2d', 'PixelShuffle', 'PixelUnshuffle', 'GLU', 'RMSNorm', 'functional', 'init', 'utils']
+         'ConvTranspose2d', 'PixelShuffle', 'PixelUnshuffle', 'GLU', 'RMSNorm', 'EmbeddingBag', 'functional', 'init', 'utils']

@@ -6,7 +6,8 @@
 __all__ = ['relu_', 'softmin', 'logsigmoid', 'softsign', 'mish', 'hardsigmoid', 'hardswish', 'threshold', 'bilinear', 'prelu',
            'instance_norm', 'scaled_dot_product_attention', 'max_pool1d', 'avg_pool1d', 'adaptive_avg_pool1d',
            'adaptive_max_pool1d', 'dropout1d', 'dropout2d', 'interpolate', 'upsample', 'conv_transpose2d',
-           'conv_transpose1d', 'affine_grid', 'grid_sample', 'pixel_shuffle', 'pixel_unshuffle', 'glu', 'rms_norm']
+           'conv_transpose1d', 'affine_grid', 'grid_sample', 'pixel_shuffle', 'pixel_unshuffle', 'glu', 'rms_norm',
+           'embedding_bag']
 
 # %% ../../nbs/05c_functional.ipynb #619e9b36
 import math, numbers
@@ -334,3 +335,36 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
     dims = tuple(range(input.dim() - len(shape), input.dim()))
     out = input * (input.pow(2).mean(dims, keepdim=True) + eps).rsqrt()
     return out if weight is None else out * weight
+
+# %% ../../nbs/05c_functional.ipynb #ce0a1b3d
+def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False, mode='mean',
+                  sparse=False, per_sample_weights=None, include_last_offset=False, padding_idx=None):
+    "Reduce (`mode` 'mean'/'sum'/'max') the embeddings of each bag: 1-D `input` cut at `offsets`, or 2-D (B, N) -> (B, embedding_dim)."
+    import tinygrad_edu as T
+    if mode not in ('mean', 'sum', 'max'): raise ValueError(f"mode has to be one of sum, mean or max")
+    if per_sample_weights is not None and mode != 'sum':
+        raise NotImplementedError(f"embedding_bag: per_sample_weights was not None. per_sample_weights is only supported for mode='sum' (got mode='{mode}'). Please open a feature request on GitHub.")
+    if input.dim() == 2:
+        if offsets is not None: raise ValueError("if input is 2D, then offsets has to be None, as input is treated is a mini-batch of fixed length sequences.")
+        B, N = input.shape
+        offsets = T.arange(0, B * N, N, device=input.device)
+        input = input.reshape(-1)
+        if per_sample_weights is not None: per_sample_weights = per_sample_weights.reshape(-1)
+    elif input.dim() == 1:
+        if offsets is None or offsets.dim() != 1:
+            raise ValueError(f"offsets has to be a 1D Tensor but got {None if offsets is None else offsets.dim()}")
+    else: raise ValueError(f"input has to be 1D or 2D Tensor, but got Tensor of dimension {input.dim()}")
+    starts = offsets.tolist()
+    ends = starts[1:] + [input.shape[0]]
+    if include_last_offset: starts, ends = starts[:-1], ends[:-1]
+    ids = input.tolist()
+    bags = []
+    for s, e in zip(starts, ends):
+        keep = [i for i in range(s, e) if padding_idx is None or ids[i] != padding_idx]
+        if not keep:
+            bags.append(T.zeros(weight.shape[1], dtype=weight.dtype, device=weight.device)); continue
+        idx = T.tensor(keep, device=input.device)
+        rows = embedding(input[idx], weight, max_norm=max_norm, norm_type=norm_type)
+        if per_sample_weights is not None: rows = rows * per_sample_weights[idx].unsqueeze(1)
+        bags.append(rows.sum(0) if mode == 'sum' else rows.mean(0) if mode == 'mean' else rows.max(0).values)
+    return T.stack(bags, 0)

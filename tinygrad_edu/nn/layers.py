@@ -8,7 +8,7 @@ __all__ = ['Identity', 'Linear', 'Bilinear', 'Flatten', 'Unflatten', 'Conv1d', '
            'Dropout2d', 'Embedding', 'ConstantPad1d', 'ConstantPad2d', 'ZeroPad1d', 'ZeroPad2d', 'ReflectionPad1d',
            'ReflectionPad2d', 'ReplicationPad1d', 'ReplicationPad2d', 'CircularPad1d', 'CircularPad2d',
            'CosineSimilarity', 'PairwiseDistance', 'Upsample', 'UpsamplingNearest2d', 'UpsamplingBilinear2d',
-           'ConvTranspose2d', 'ConvTranspose1d', 'PixelShuffle', 'PixelUnshuffle', 'GLU', 'RMSNorm']
+           'ConvTranspose2d', 'ConvTranspose1d', 'PixelShuffle', 'PixelUnshuffle', 'GLU', 'RMSNorm', 'EmbeddingBag']
 
 # %% ../../nbs/05d_layers.ipynb #91470aee
 import math, collections.abc
@@ -450,3 +450,43 @@ class RMSNorm(Module):
         if self.elementwise_affine: init.ones_(self.weight)
     def forward(self, x): return F.rms_norm(x, self.normalized_shape, self.weight, self.eps)
     def extra_repr(self): return '{normalized_shape}, eps={eps}, elementwise_affine={elementwise_affine}'.format(**self.__dict__)
+
+# %% ../../nbs/05d_layers.ipynb #640a1ccb
+class EmbeddingBag(Module):
+    "Sums/means/maxes the embeddings of each bag of indices: (1-D input, offsets) or 2-D input -> (B, embedding_dim)."
+    def __init__(self, num_embeddings, embedding_dim, max_norm=None, norm_type=2.0, scale_grad_by_freq=False, mode='mean',
+                 sparse=False, _weight=None, include_last_offset=False, padding_idx=None, device=None, dtype=None):
+        super().__init__()
+        self.num_embeddings, self.embedding_dim = num_embeddings, embedding_dim
+        self.max_norm, self.norm_type, self.scale_grad_by_freq = max_norm, norm_type, scale_grad_by_freq
+        if padding_idx is not None:
+            if padding_idx > 0: assert padding_idx < num_embeddings, 'padding_idx must be within num_embeddings'
+            elif padding_idx < 0:
+                assert padding_idx >= -num_embeddings, 'padding_idx must be within num_embeddings'
+                padding_idx = num_embeddings + padding_idx
+        self.padding_idx, self.mode, self.sparse, self.include_last_offset = padding_idx, mode, sparse, include_last_offset
+        if _weight is None:
+            self.weight = Parameter(empty((num_embeddings, embedding_dim), device=device, dtype=dtype))
+            self.reset_parameters()
+        else:
+            if list(_weight.shape) != [num_embeddings, embedding_dim]:
+                raise AssertionError('Shape of weight does not match num_embeddings and embedding_dim')
+            self.weight = Parameter(_weight)
+
+    def reset_parameters(self):
+        init.normal_(self.weight)
+        if self.padding_idx is not None:
+            with no_grad(): self.weight[self.padding_idx].fill_(0)
+
+    def forward(self, input, offsets=None, per_sample_weights=None):
+        return F.embedding_bag(input, self.weight, offsets, self.max_norm, self.norm_type, self.scale_grad_by_freq, self.mode,
+                               self.sparse, per_sample_weights, self.include_last_offset, self.padding_idx)
+
+    def extra_repr(self):
+        s = '{num_embeddings}, {embedding_dim}'
+        if self.max_norm is not None: s += ', max_norm={max_norm}'
+        if self.norm_type != 2: s += ', norm_type={norm_type}'
+        if self.scale_grad_by_freq is not False: s += ', scale_grad_by_freq={scale_grad_by_freq}'
+        s += ", mode='{mode}'"
+        if self.padding_idx is not None: s += ', padding_idx={padding_idx}'
+        return s.format(**self.__dict__)
