@@ -16,7 +16,8 @@ __all__ = ['Module', 'Parameter', 'Sequential', 'ModuleList', 'ModuleDict', 'Par
            'BCEWithLogitsLoss', 'KLDivLoss', 'RNNBase', 'RNN', 'LSTM', 'GRU', 'RNNCellBase', 'RNNCell', 'LSTMCell',
            'GRUCell', 'MultiheadAttention', 'TransformerEncoderLayer', 'TransformerEncoder', 'TransformerDecoderLayer',
            'TransformerDecoder', 'Transformer', 'ConvTranspose1d', 'ConvTranspose2d', 'PixelShuffle', 'PixelUnshuffle',
-           'GLU', 'RMSNorm', 'EmbeddingBag', 'functional', 'init', 'utils']
+           'GLU', 'RMSNorm', 'EmbeddingBag', 'MarginRankingLoss', 'CosineEmbeddingLoss', 'TripletMarginLoss',
+           'functional', 'init', 'utils']
 
 # %% ../../nbs/05j_nn.ipynb #37a5d6bc
 from .module import Module, Parameter
@@ -29,7 +30,7 @@ from .activation import (ReLU, LeakyReLU, ELU, SELU, GELU, SiLU, Mish, Sigmoid, 
     ReLU6, Hardswish, Hardsigmoid, LogSigmoid, PReLU, Threshold, Softmax2d, Softmax, Softmin, LogSoftmax,
     BatchNorm1d, BatchNorm2d, BatchNorm3d, InstanceNorm1d, InstanceNorm2d, LayerNorm, GroupNorm)
 from .loss import (CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, SmoothL1Loss, HuberLoss, BCELoss,
-    BCEWithLogitsLoss, KLDivLoss)
+    BCEWithLogitsLoss, KLDivLoss, MarginRankingLoss, CosineEmbeddingLoss, TripletMarginLoss)
 from .rnn import RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCell
 from .layers import ConvTranspose1d, ConvTranspose2d, PixelShuffle, PixelUnshuffle, GLU, RMSNorm, EmbeddingBag
 from .attention import MultiheadAttention, TransformerEncoderLayer, TransformerEncoder, TransformerDecoderLayer, TransformerDecoder, Transformer
@@ -49,4 +50,4 @@ _all_ = ['Module', 'Parameter', 'Sequential', 'ModuleList', 'ModuleDict', 'Param
          'BCELoss', 'BCEWithLogitsLoss', 'KLDivLoss', 'RNNBase', 'RNN', 'LSTM', 'GRU', 'RNNCellBase', 'RNNCell',
          'LSTMCell', 'GRUCell', 'MultiheadAttention', 'TransformerEncoderLayer',
          'TransformerEncoder', 'TransformerDecoderLayer', 'TransformerDecoder', 'Transformer', 'ConvTranspose1d',
-         'ConvTranspose2d', 'PixelShuffle', 'PixelUnshuffle', 'GLU', 'RMSNorm', 'EmbeddingBag', 'functional', 'init', 'utils']
+         'ConvTranspose2d', 'PixelShuffle', 'PixelUnshuffle', 'GLU', 'RMSNorm', 'EmbeddingBag', 'MarginRankingLoss', 'CosineEmbeddingLoss', 'TripletMarginLoss', 'functional', 'init', 'utils']

@@ -7,7 +7,7 @@ __all__ = ['relu_', 'softmin', 'logsigmoid', 'softsign', 'mish', 'hardsigmoid', 
            'instance_norm', 'scaled_dot_product_attention', 'max_pool1d', 'avg_pool1d', 'adaptive_avg_pool1d',
            'adaptive_max_pool1d', 'dropout1d', 'dropout2d', 'interpolate', 'upsample', 'conv_transpose2d',
            'conv_transpose1d', 'affine_grid', 'grid_sample', 'pixel_shuffle', 'pixel_unshuffle', 'glu', 'rms_norm',
-           'embedding_bag']
+           'embedding_bag', 'margin_ranking_loss', 'cosine_embedding_loss', 'triplet_margin_loss']
 
 # %% ../../nbs/05c_functional.ipynb #619e9b36
 import math, numbers
@@ -368,3 +368,39 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
         if per_sample_weights is not None: rows = rows * per_sample_weights[idx].unsqueeze(1)
         bags.append(rows.sum(0) if mode == 'sum' else rows.mean(0) if mode == 'mean' else rows.max(0).values)
     return T.stack(bags, 0)
+
+# %% ../../nbs/05c_functional.ipynb #c3991246
+def _reduced(loss, reduction):
+    if reduction == 'mean': return loss.mean()
+    if reduction == 'sum': return loss.sum()
+    if reduction == 'none': return loss
+    raise ValueError(f"{reduction} is not a valid value for reduction")
+
+def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction='mean'):
+    "mean of max(0, -target·(input1 - input2) + margin)."
+    if input1.dim() != input2.dim() or input1.dim() != target.dim():
+        raise RuntimeError(f"margin_ranking_loss : All input tensors should have same dimension but got sizes: input1: "
+                           f"{input1.shape}, input2: {input2.shape}, target: {target.shape} ")
+    return _reduced((-target * (input1 - input2) + margin).clamp(min=0), reduction)
+
+def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction='mean'):
+    "1 - cos(x1, x2) where target is 1, max(0, cos(x1, x2) - margin) where it is -1."
+    import tinygrad_edu as T
+    d = input1.dim() - 1
+    EPS = 1e-12
+    prod = (input1 * input2).sum(d)
+    mag = ((input1 * input1).sum(d) + EPS) * ((input2 * input2).sum(d) + EPS)
+    cos = prod / mag.sqrt()
+    zeros = T.zeros_like(cos)
+    pos = T.where(target == 1, 1 - cos, zeros)
+    neg = T.where(target == -1, (cos - margin).clamp(min=0), zeros)
+    return _reduced(pos + neg, reduction)
+
+def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False, size_average=None, reduce=None,
+                        reduction='mean'):
+    "mean of max(d(anchor, positive) - d(anchor, negative) + margin, 0), d the p-norm distance."
+    import tinygrad_edu as T
+    d_ap = pairwise_distance(anchor, positive, p, eps)
+    d_an = pairwise_distance(anchor, negative, p, eps)
+    if swap: d_an = T.minimum(d_an, pairwise_distance(positive, negative, p, eps))
+    return _reduced((margin + d_ap - d_an).clamp(min=0), reduction)

@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['CrossEntropyLoss', 'NLLLoss', 'MSELoss', 'L1Loss', 'SmoothL1Loss', 'HuberLoss', 'BCELoss', 'BCEWithLogitsLoss',
-           'KLDivLoss']
+           'KLDivLoss', 'MarginRankingLoss', 'CosineEmbeddingLoss', 'TripletMarginLoss']
 
 # %% ../../nbs/05f_losses.ipynb #0efca1df
 from .module import Module
@@ -82,3 +82,27 @@ class KLDivLoss(_Loss):
     def __init__(self, size_average=None, reduce=None, reduction='mean', log_target=False):
         super().__init__(size_average, reduce, reduction); self.log_target = log_target
     def forward(self, input, target): return F.kl_div(input, target, reduction=self.reduction, log_target=self.log_target)
+
+# %% ../../nbs/05f_losses.ipynb #22e479e1
+class MarginRankingLoss(_Loss):
+    "max(0, -y·(x1 - x2) + margin), averaged."
+    def __init__(self, margin=0.0, size_average=None, reduce=None, reduction='mean'):
+        super().__init__(size_average, reduce, reduction)
+        self.margin = margin
+    def forward(self, input1, input2, target): return F.margin_ranking_loss(input1, input2, target, margin=self.margin, reduction=self.reduction)
+
+class CosineEmbeddingLoss(_Loss):
+    "1 - cos for similar pairs (y = 1), max(0, cos - margin) for dissimilar ones (y = -1)."
+    def __init__(self, margin=0.0, size_average=None, reduce=None, reduction='mean'):
+        super().__init__(size_average, reduce, reduction)
+        self.margin = margin
+    def forward(self, input1, input2, target): return F.cosine_embedding_loss(input1, input2, target, margin=self.margin, reduction=self.reduction)
+
+class TripletMarginLoss(_Loss):
+    "max(d(a, p) - d(a, n) + margin, 0), averaged."
+    def __init__(self, margin=1.0, p=2.0, eps=1e-6, swap=False, size_average=None, reduce=None, reduction='mean'):
+        super().__init__(size_average, reduce, reduction)
+        self.margin, self.p, self.eps, self.swap = margin, p, eps, swap
+    def forward(self, anchor, positive, negative):
+        return F.triplet_margin_loss(anchor, positive, negative, margin=self.margin, p=self.p, eps=self.eps, swap=self.swap,
+                                     reduction=self.reduction)
