@@ -53,7 +53,7 @@ def broadcast_tensors(*tensors):
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)): tensors = tuple(tensors[0])
     shape = ()
     for t in tensors: shape = _broadcast_pair(shape, t.shape)
-    return tuple(t.expand(shape) for t in tensors)
+    return tuple(t if tuple(t.shape) == shape else t.expand(shape) for t in tensors)   # as torch: no ExpandBackward0 where nothing expands
 
 # %% ../nbs/02_broadcasting.ipynb #b39034f0
 def _dtype2(x, y):

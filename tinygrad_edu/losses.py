@@ -17,6 +17,7 @@ import numpy as np
 from .backend import xp_of_array
 from .tensor import Tensor, _bump_version, _wrap_dim, _TYPE_NAMES, dtype_of, get_default_dtype
 from .autograd import Function, needs_inplace_autograd, record_inplace
+from .broadcasting import broadcast_tensors
 
 # %% ../nbs/04d_losses.ipynb #d85fbd2c
 def _floating(a):
@@ -487,6 +488,7 @@ class _KLMean(KLDiv): node_name = 'MeanBackward0'
 def _pair(cls, input, target, weight, reduction, *params):
     _check_sizes(input, target)
     if weight is not None and tuple(weight.shape) != tuple(input.shape): raise ValueError("Weights and input must have the same size.")
+    if tuple(input.shape) != tuple(target.shape): input, target = broadcast_tensors(input, target)   # torch records ExpandBackward0 here
     return cls.apply(input, target, weight, reduction, *params)
 
 def mse_loss(input, target, size_average=None, reduce=None, reduction='mean', weight=None):
