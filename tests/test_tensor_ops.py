@@ -505,3 +505,12 @@ def test_scatter_src_dtype_error():
 
 def test_sort_repr():
     assert repr(tg.tensor([3., 1.]).sort()) == repr(torch.tensor([3., 1.]).sort())
+
+
+def test_einsum_operand_count_errors_match_torch():
+    import pytest, torch
+    import tinygrad_edu as tg
+    for eq, shapes in (('ij->', [(2, 3), (2,)]), ('ij,jk->ik', [(2, 3)])):
+        with pytest.raises(RuntimeError) as theirs: torch.einsum(eq, *[torch.ones(s) for s in shapes])
+        with pytest.raises(RuntimeError) as ours: tg.einsum(eq, *[tg.ones(s) for s in shapes])
+        assert str(ours.value) == str(theirs.value)
