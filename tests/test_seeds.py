@@ -259,7 +259,7 @@ def test_s000_3_2_3_3_loss_and_sgd():
     check(list(no['net'].parameters()), list(nt['net'].parameters()), atol=1e-4)
 
 @needs_nn
-@pytest.mark.xfail(reason="mse_loss (04d_losses) does not record torch's ExpandBackward0 for a broadcast target yet", strict=False)
+
 def test_s000_3_2_grad_fn_chain():
     "三、3.2 print(loss.grad_fn), .next_functions[0][0] (ExpandBackward0), and the next one (AddmmBackward0)"
     no, nt = same(NET_000)

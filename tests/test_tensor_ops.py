@@ -505,3 +505,22 @@ def test_scatter_src_dtype_error():
 
 def test_sort_repr():
     assert repr(tg.tensor([3., 1.]).sort()) == repr(torch.tensor([3., 1.]).sort())
+
+
+def test_einsum_operand_count_errors_match_torch():
+    import pytest, torch
+    import tinygrad_edu as tg
+    for eq, shapes in (('ij->', [(2, 3), (2,)]), ('ij,jk->ik', [(2, 3)])):
+        with pytest.raises(RuntimeError) as theirs: torch.einsum(eq, *[torch.ones(s) for s in shapes])
+        with pytest.raises(RuntimeError) as ours: tg.einsum(eq, *[tg.ones(s) for s in shapes])
+        assert str(ours.value) == str(theirs.value)
+
+
+def test_numpy_scalars_act_as_python_numbers_in_arithmetic():
+    "torch.ones(2) * np.float64(2) stays float32 (NumPy 2 alone would make it float64)."
+    import numpy as np, torch
+    import tinygrad_edu as tg
+    for make in (lambda L: L.ones(2) * np.float64(2), lambda L: L.ones(2) + np.int64(2),
+                 lambda L: L.ones(2, dtype=L.int64) * np.float64(2), lambda L: L.ones(2, dtype=L.int32) + np.int64(3)):
+        ours, theirs = make(tg), make(torch)
+        assert str(ours.dtype) == str(theirs.dtype) and ours.tolist() == theirs.tolist()

@@ -53,7 +53,7 @@ def broadcast_tensors(*tensors):
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)): tensors = tuple(tensors[0])
     shape = ()
     for t in tensors: shape = _broadcast_pair(shape, t.shape)
-    return tuple(t.expand(shape) for t in tensors)
+    return tuple(t if tuple(t.shape) == shape else t.expand(shape) for t in tensors)   # as torch: no ExpandBackward0 where nothing expands
 
 # %% ../nbs/02_broadcasting.ipynb #b39034f0
 def _dtype2(x, y):
@@ -85,7 +85,7 @@ def _arrays(operands, dt):
             if cuda and isinstance(a, np.ndarray): a = xp_of_array(next(p.array for p in operands if isinstance(p, Tensor) and not isinstance(p.array, np.ndarray))).asarray(a)
             if a.dtype != dt.np: a = a.astype(dt.np)
             if a.shape != shape: shape = _broadcast_pair(shape, a.shape)
-        else: a = o
+        else: a = o.item() if isinstance(o, np.generic) else o   # a NumPy scalar acts as a Python number (NumPy 2 would keep its float64)
         out.append(a)
     return out, shape
 

@@ -129,8 +129,9 @@ def baddbmm(self, batch1, batch2, *, beta=1, alpha=1):
 # %% ../nbs/02c_matmul.ipynb #f1047752
 def _einsum_check(eq, ops):
     "Raise PyTorch's error when a letter has different sizes in different operands."
-    seen = {}
-    for k, (spec, t) in enumerate(zip(eq.split('->')[0].split(','), ops)):
+    seen, specs = {}, eq.split('->')[0].split(',')
+    if len(specs) != len(ops): raise RuntimeError(f"einsum(): {'more' if len(ops) > len(specs) else 'fewer'} operands were provided than specified in the equation")
+    for k, (spec, t) in enumerate(zip(specs, ops)):
         letters = [c for c in spec if c.isalpha()]
         if '...' not in spec and len(letters) != t.ndim:
             raise RuntimeError(f"einsum(): the number of subscripts in the equation ({len(letters)}) does not match the number of dimensions ({t.ndim}) for operand {k} and no ellipsis was given")
