@@ -305,7 +305,7 @@ class CrossEntropy(Function):
         ctx.e, ctx.s, ctx.wb, ctx.opts, ctx.denom = e, s, wb, (reduction, eps, probs, C), denom
         ctx.x_shape = x.array.shape
         out = _reduce(loss, reduction, denom)
-        return Tensor._wrap(xp.asarray(out.reshape(()) if reduction == 'none' and x.array.ndim == 1 else out))
+        return Tensor._wrap(xp.asarray(out.reshape(()) if reduction == 'none' and x.array.ndim == 1 else out, dtype=a.dtype))   # float32 stays float32
 
     @staticmethod
     def backward(ctx, gy):
