@@ -4,9 +4,10 @@
 
 # %% auto #0
 __all__ = ['is_grad_enabled', 'no_grad', 'enable_grad', 'inference_mode', 'set_grad_enabled', 'is_inference_mode_enabled', 'Node',
-           'AccumulateGrad', 'FunctionCtx', 'Function', 'backward', 'GraphPicture', 'draw_graph', 'grad',
-           'needs_inplace_autograd', 'CopySlices', 'record_inplace', 'Variable', 'GradcheckError', 'numerical_jacobian',
-           'analytical_jacobian', 'gradcheck', 'detect_anomaly', 'set_detect_anomaly', 'is_anomaly_enabled']
+           'AccumulateGrad', 'RemovableHandle', 'FunctionCtx', 'Function', 'backward', 'GraphPicture', 'draw_graph',
+           'grad', 'needs_inplace_autograd', 'CopySlices', 'record_inplace', 'Variable', 'GradcheckError',
+           'numerical_jacobian', 'analytical_jacobian', 'gradcheck', 'detect_anomaly', 'set_detect_anomaly',
+           'is_anomaly_enabled']
 
 # %% ../nbs/03_autograd.ipynb #264371f5
 import builtins, functools, importlib, math, weakref
@@ -121,6 +122,16 @@ def _edge(t):
     if not t._requires_grad: return (None, 0)
     if t.grad_fn is None: return (_accumulator(t), 0)
     return (t.grad_fn, t.__dict__.get('_output_nr', 0))
+
+class RemovableHandle:
+    "Returned by `register_*_hook`: `remove()` unregisters the hook (also usable as a context manager)."
+    next_id = 0
+    def __init__(self, hooks_dict):
+        self.hooks_dict, self.id = hooks_dict, RemovableHandle.next_id
+        RemovableHandle.next_id += 1
+    def remove(self): self.hooks_dict.pop(self.id, None)
+    def __enter__(self): return self
+    def __exit__(self, *exc): self.remove()
 
 # %% ../nbs/03_autograd.ipynb #facc7634
 class FunctionCtx(Node):
