@@ -389,19 +389,23 @@ class OneCycleLR(LRScheduler):
         return lrs
 
 # %% ../../nbs/06c_lr_scheduler.ipynb #cc79e1db
+def _check_schedulers(name, schedulers, optimizer):
+    "The checks SequentialLR and ChainedScheduler share (PyTorch's errors): every scheduler steps `optimizer`."
+    for i, s in enumerate(schedulers):
+        if not hasattr(s, 'optimizer'): raise TypeError(f"{name} at index {i} should have `optimizer` as its attribute.")
+        if isinstance(s, ReduceLROnPlateau):
+            raise ValueError(f"{name} does not support `ReduceLROnPlateau` scheduler as it requires additional kwargs to be "
+                             f"specified when calling `step`, but got one at index {i} in the given schedulers sequence.")
+        if optimizer != s.optimizer:
+            raise ValueError(f"{name} expects all schedulers to belong to the same optimizer, but got scheduler "
+                             f"{s.__class__.__name__} at index {i} has {s.optimizer}, which is different from {optimizer.__class__.__name__}.")
+
 class SequentialLR(LRScheduler):
     "Run `schedulers[i]` between `milestones[i-1]` and `milestones[i]`."
     def __init__(self, optimizer, schedulers, milestones, last_epoch=-1):
         name = self.__class__.__name__
         if len(schedulers) < 1: raise ValueError(f"{name} expects at least one scheduler, but got no scheduler.")
-        for i, s in enumerate(schedulers):
-            if not hasattr(s, 'optimizer'): raise TypeError(f"{name} at index {i} should have `optimizer` as its attribute.")
-            if isinstance(s, ReduceLROnPlateau):
-                raise ValueError(f"{name} does not support `ReduceLROnPlateau` scheduler as it requires additional kwargs to be "
-                                 f"specified when calling `step`, but got one at index {i} in the given schedulers sequence.")
-            if optimizer != s.optimizer:
-                raise ValueError(f"{name} expects all schedulers to belong to the same optimizer, but got scheduler "
-                                 f"{s.__class__.__name__} at index {i} has {s.optimizer}, which is different from {optimizer.__class__.__name__}.")
+        _check_schedulers(name, schedulers, optimizer)
         if len(milestones) != len(schedulers) - 1:
             raise ValueError("Sequential Schedulers expects number of schedulers provided to be one more than the number of "
                              f"milestone points, but got number of schedulers {len(schedulers)} and the number of milestones "
@@ -446,14 +450,7 @@ class ChainedScheduler(LRScheduler):
         name = self.__class__.__name__
         if len(schedulers) < 1: raise ValueError(f"{name} expects at least one scheduler to be chained, but got no scheduler.")
         optimizer = optimizer or schedulers[0].optimizer
-        for i, s in enumerate(schedulers):
-            if not hasattr(s, 'optimizer'): raise TypeError(f"{name} at index {i} should have `optimizer` as its attribute.")
-            if isinstance(s, ReduceLROnPlateau):
-                raise ValueError(f"{name} does not support `ReduceLROnPlateau` scheduler as it requires additional kwargs to be "
-                                 f"specified when calling `step`, but got one at index {i} in the given schedulers sequence.")
-            if optimizer != s.optimizer:
-                raise ValueError(f"{name} expects all schedulers to belong to the same optimizer, but got scheduler "
-                                 f"{s.__class__.__name__} at index {i} has {s.optimizer}, which is different from {optimizer.__class__.__name__}.")
+        _check_schedulers(name, schedulers, optimizer)
         self._schedulers, self.optimizer = schedulers, optimizer
         self._last_lr = _group_values(schedulers[-1].optimizer, 'lr')
 
