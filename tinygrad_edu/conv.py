@@ -133,11 +133,11 @@ def _group_blocks(O, K, groups):
 
 def _cat(blocks): return blocks[0] if len(blocks) == 1 else xp_of_array(blocks[0]).concatenate(blocks)
 
-_SPAN_FLOATS, _SPAN_MIN_COLUMNS = 1 << 19, 512
+_ONE_SPAN_FLOATS, _SPAN_FLOATS, _SPAN_MIN_COLUMNS = 1 << 21, 1 << 17, 512
 
 def _spans(N, rows, per_image, xp=np):
-    "Image ranges [s, e) whose (rows, n·per_image) columns fit in ~2 MB (on the CPU), but at least ~512 columns each."
-    if xp is not np or N * rows * per_image <= _SPAN_FLOATS: return [(0, N)]
+    "Image ranges [s, e): all N when the (rows, N·per_image) columns fit in 8 MB (or not on the CPU), else ~512 KB but >= 512 columns each."
+    if xp is not np or N * rows * per_image <= _ONE_SPAN_FLOATS: return [(0, N)]
     n = builtins.max(1, _SPAN_FLOATS // (rows * per_image), -(-_SPAN_MIN_COLUMNS // per_image))
     return [(s, builtins.min(s + n, N)) for s in range(0, N, n)]
 
