@@ -1,6 +1,6 @@
-"""Notebooks 04c (conv, pooling, norms, linear, dropout, embedding) and 04d (activations, losses) against PyTorch:
+"""Notebooks 04f (conv, pooling, norms, linear, dropout, embedding), 04g (activations, losses) and 05c (unfold, fold) against PyTorch:
 values, gradients, grad_fn names, errors, and gradcheck on float64."""
-import warnings
+import re, warnings
 import numpy as np
 import pytest
 import torch
@@ -379,3 +379,55 @@ def test_similarities():
     compare(lambda a, b: L.pairwise_distance(a, b, 1, keepdim=True), lambda a, b: TF.pairwise_distance(a, b, 1, keepdim=True), [x, y])
     a, b = tensor(rn(3, 4), requires_grad=True), tensor(rn(3, 4), requires_grad=True)
     assert gradcheck(L.cosine_similarity, (a, b)) and gradcheck(L.normalize, (a,)) and gradcheck(lambda a, b: L.pairwise_distance(a, b, 3), (a, b))
+
+
+# ---------------------------------------------------------------- F.unfold / F.fold (im2col / col2im) and nn.Unfold / nn.Fold
+UNFOLD_CASES = [((2, 3, 5, 5), dict(kernel_size=2)), ((2, 3, 6, 7), dict(kernel_size=(2, 3), dilation=2, padding=1, stride=2)),
+                ((3, 4, 4), dict(kernel_size=3, padding=1)), ((1, 2, 8, 8), dict(kernel_size=4, stride=4)),
+                ((2, 1, 5, 6), dict(kernel_size=(1, 2), stride=(2, 1), padding=(0, 1)))]
+
+
+@pytest.mark.parametrize("shape,kw", UNFOLD_CASES)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_unfold_fold_match_torch(shape, kw, dtype):
+    import tinygrad_edu as T, tinygrad_edu.nn.functional as GF
+    x = np.random.default_rng(0).standard_normal(shape).astype(dtype)
+    tx, gx = torch.tensor(x, requires_grad=True), T.tensor(x, requires_grad=True)
+    ty, gy = torch.nn.functional.unfold(tx, **kw), GF.unfold(gx, **kw)
+    assert tuple(gy.shape) == tuple(ty.shape) and str(gy.dtype) == str(ty.dtype)
+    np.testing.assert_allclose(gy.detach().numpy(), ty.detach().numpy(), rtol=0, atol=0)
+    up = np.random.default_rng(1).standard_normal(ty.shape).astype(dtype)
+    ty.backward(torch.tensor(up)); gy.backward(T.tensor(up))
+    np.testing.assert_allclose(gx.grad.numpy(), tx.grad.numpy(), rtol=1e-6, atol=1e-6)
+    assert gy.grad_fn.name() == ty.grad_fn.name() == 'Im2ColBackward0'
+    # fold: the adjoint, back to the image size
+    cols = np.random.default_rng(2).standard_normal(ty.shape).astype(dtype)
+    tc, gc = torch.tensor(cols, requires_grad=True), T.tensor(cols, requires_grad=True)
+    tf, gf = torch.nn.functional.fold(tc, shape[-2:], **kw), GF.fold(gc, shape[-2:], **kw)
+    assert tuple(gf.shape) == tuple(tf.shape) and gf.grad_fn.name() == tf.grad_fn.name()
+    np.testing.assert_allclose(gf.detach().numpy(), tf.detach().numpy(), rtol=1e-6, atol=1e-6)
+    up = np.random.default_rng(3).standard_normal(tf.shape).astype(dtype)
+    tf.backward(torch.tensor(up)); gf.backward(T.tensor(up))
+    np.testing.assert_allclose(gc.grad.numpy(), tc.grad.numpy(), rtol=0, atol=0)
+
+
+def test_unfold_fold_modules_and_errors():
+    import tinygrad_edu as T, tinygrad_edu.nn as tnn, tinygrad_edu.nn.functional as GF
+    for args, kw in [((2,), {}), (((2, 3),), dict(dilation=2, padding=1, stride=2))]:
+        assert repr(tnn.Unfold(*args, **kw)) == repr(torch.nn.Unfold(*args, **kw))
+        assert repr(tnn.Fold((4, 4), *args, **kw)) == repr(torch.nn.Fold((4, 4), *args, **kw))
+    x = np.random.default_rng(0).standard_normal((2, 3, 5, 5)).astype(np.float32)
+    np.testing.assert_array_equal(tnn.Unfold(2)(T.tensor(x)).numpy(), torch.nn.Unfold(2)(torch.tensor(x)).numpy())
+    bad = [(lambda F, t: F.unfold(t.randn(2, 3), 2), IndexError, 'expected to be in range of [-2, 1], but got 2'),
+           (lambda F, t: F.unfold(t.randn(1, 2, 3, 4, 5), 2), RuntimeError, 'Expected 3D or 4D (batch mode) tensor'),
+           (lambda F, t: F.unfold(t.randn(2, 3, 5, 5), 6), RuntimeError, 'must be at least one'),
+           (lambda F, t: F.unfold(t.randn(2, 3, 5, 5), 2, stride=0), RuntimeError, 'stride should be greater than zero'),
+           (lambda F, t: F.fold(t.randn(2, 7, 9), (4, 4), 2), RuntimeError, 'divisible by the product of kernel_size'),
+           (lambda F, t: F.fold(t.randn(2, 8, 10), (4, 4), 2), RuntimeError, 'calculated number of sliding blocks 3 * 3 = 9'),
+           (lambda F, t: F.fold(t.randn(2, 2, 8, 9), (4, 4), 2), RuntimeError, 'Expected 2D or 3D'),
+           (lambda F, t: F.unfold(t.ones(1, 1, 4, 4, dtype=t.int32), 2), NotImplementedError, "not implemented for 'Int'")]
+    for fn, exc, msg in bad:
+        with pytest.raises(exc) as theirs: fn(torch.nn.functional, torch)
+        with pytest.raises(exc, match=re.escape(msg)): fn(GF, T)
+        assert msg in str(theirs.value)
+    assert GF.fold(T.randn(8, 9), (4, 4), 2).shape == (2, 4, 4)

@@ -16,8 +16,8 @@ __all__ = ['Module', 'Parameter', 'Sequential', 'ModuleList', 'ModuleDict', 'Par
            'BCEWithLogitsLoss', 'KLDivLoss', 'RNNBase', 'RNN', 'LSTM', 'GRU', 'RNNCellBase', 'RNNCell', 'LSTMCell',
            'GRUCell', 'MultiheadAttention', 'TransformerEncoderLayer', 'TransformerEncoder', 'TransformerDecoderLayer',
            'TransformerDecoder', 'Transformer', 'ConvTranspose1d', 'ConvTranspose2d', 'PixelShuffle', 'PixelUnshuffle',
-           'GLU', 'RMSNorm', 'EmbeddingBag', 'MarginRankingLoss', 'CosineEmbeddingLoss', 'TripletMarginLoss',
-           'functional', 'init', 'utils']
+           'GLU', 'RMSNorm', 'EmbeddingBag', 'Unfold', 'Fold', 'MarginRankingLoss', 'CosineEmbeddingLoss',
+           'TripletMarginLoss', 'functional', 'init', 'utils']
 
 # %% ../../nbs/05j_nn.ipynb #37a5d6bc
 from .module import Module, Parameter
@@ -32,7 +32,7 @@ from .activation import (ReLU, LeakyReLU, ELU, SELU, GELU, SiLU, Mish, Sigmoid, 
 from .loss import (CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, SmoothL1Loss, HuberLoss, BCELoss,
     BCEWithLogitsLoss, KLDivLoss, MarginRankingLoss, CosineEmbeddingLoss, TripletMarginLoss)
 from .rnn import RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCell
-from .layers import ConvTranspose1d, ConvTranspose2d, PixelShuffle, PixelUnshuffle, GLU, RMSNorm, EmbeddingBag
+from .layers import ConvTranspose1d, ConvTranspose2d, PixelShuffle, PixelUnshuffle, GLU, RMSNorm, EmbeddingBag, Unfold, Fold
 from .attention import MultiheadAttention, TransformerEncoderLayer, TransformerEncoder, TransformerDecoderLayer, TransformerDecoder, Transformer
 from . import functional, init, utils
 from .utils import rnn as _rnn      # nn.utils.rnn.pad_sequence
@@ -50,4 +50,4 @@ _all_ = ['Module', 'Parameter', 'Sequential', 'ModuleList', 'ModuleDict', 'Param
          'BCELoss', 'BCEWithLogitsLoss', 'KLDivLoss', 'RNNBase', 'RNN', 'LSTM', 'GRU', 'RNNCellBase', 'RNNCell',
          'LSTMCell', 'GRUCell', 'MultiheadAttention', 'TransformerEncoderLayer',
          'TransformerEncoder', 'TransformerDecoderLayer', 'TransformerDecoder', 'Transformer', 'ConvTranspose1d',
-         'ConvTranspose2d', 'PixelShuffle', 'PixelUnshuffle', 'GLU', 'RMSNorm', 'EmbeddingBag', 'MarginRankingLoss', 'CosineEmbeddingLoss', 'TripletMarginLoss', 'functional', 'init', 'utils']
+         'ConvTranspose2d', 'PixelShuffle', 'PixelUnshuffle', 'GLU', 'RMSNorm', 'EmbeddingBag', 'Unfold', 'Fold', 'MarginRankingLoss', 'CosineEmbeddingLoss', 'TripletMarginLoss', 'functional', 'init', 'utils']

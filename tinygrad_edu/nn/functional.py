@@ -6,8 +6,9 @@
 __all__ = ['relu_', 'softmin', 'logsigmoid', 'softsign', 'mish', 'hardsigmoid', 'hardswish', 'threshold', 'bilinear', 'prelu',
            'instance_norm', 'scaled_dot_product_attention', 'max_pool1d', 'avg_pool1d', 'adaptive_avg_pool1d',
            'adaptive_max_pool1d', 'dropout1d', 'dropout2d', 'interpolate', 'upsample', 'conv_transpose2d',
-           'conv_transpose1d', 'affine_grid', 'grid_sample', 'pixel_shuffle', 'pixel_unshuffle', 'glu', 'rms_norm',
-           'embedding_bag', 'margin_ranking_loss', 'cosine_embedding_loss', 'triplet_margin_loss']
+           'conv_transpose1d', 'Im2Col', 'Col2Im', 'unfold', 'fold', 'affine_grid', 'grid_sample', 'pixel_shuffle',
+           'pixel_unshuffle', 'glu', 'rms_norm', 'embedding_bag', 'margin_ranking_loss', 'cosine_embedding_loss',
+           'triplet_margin_loss']
 
 # %% ../../nbs/05c_functional.ipynb #619e9b36
 import math, numbers
@@ -237,6 +238,89 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
 def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
     "Transposed 1-D convolution: input (N, C_in, L), weight (C_in, C_out/groups, k) -> (N, C_out, L_out)."
     return _conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation, 1)
+
+# %% ../../nbs/05c_functional.ipynb #66885d31
+from ..conv import window_view, col2im, conv_out_size, pad_array, _ntuple
+from ..autograd import Function
+
+def _patch_geometry(spatial, kernel_size, dilation, padding, stride, fn):
+    "kernel, dilation, padding, stride as pairs, and the number of patches along each axis (checked as PyTorch does)."
+    k, d, p, s = (_ntuple(v, 2, n) for v, n in ((kernel_size, 'kernel_size'), (dilation, 'dilation'), (padding, 'padding'), (stride, 'stride')))
+    for name, v, low in (('kernel', k, 1), ('dilation', d, 1), ('stride', s, 1), ('padding', p, 0)):
+        if v[0] < low or v[1] < low:
+            which = 'should be greater than zero' if low else 'should be non-negative'
+            raise RuntimeError(f"{name} {which}, but got {name}_height: {v[0]} {name}_width: {v[1]}")
+    blocks = tuple(conv_out_size(n, ki, si, 2 * pi, di) for n, ki, si, pi, di in zip(spatial, k, s, p, d))
+    if blocks[0] < 1 or blocks[1] < 1:
+        raise RuntimeError(f"Given {fn} with spatial size {tuple(spatial)}, kernel_size={k}, dilation={d}, padding={p}, "
+                           f"calculated shape of the array of sliding blocks as {blocks}, but its components must be at least one.")
+    return k, d, p, s, blocks
+
+def _unfold_array(a, k, d, p, s, blocks):
+    "(N, C, H, W) -> (N, C·kh·kw, L): the patches, one column each."
+    N, C = a.shape[:2]
+    v = window_view(pad_array(a, ((p[0], p[0]), (p[1], p[1]))), k, blocks, s, d)     # (C, kh, kw, N, bh, bw)
+    return v.transpose(3, 0, 1, 2, 4, 5).reshape(N, C * k[0] * k[1], -1)
+
+def _fold_array(cols, out_hw, k, d, p, s, blocks):
+    "(N, C·kh·kw, L) -> (N, C, H, W): each column added back where its patch came from."
+    N, CK, L = cols.shape
+    C, (H, W) = CK // (k[0] * k[1]), out_hw
+    g = col2im(cols.transpose(1, 0, 2).reshape(CK, N * L), (N, C, H + 2 * p[0], W + 2 * p[1]), k, blocks, s, d)
+    return g[:, :, p[0]:p[0] + H, p[1]:p[1] + W].transpose(1, 0, 2, 3).copy()
+
+class Im2Col(Function):
+    node_name = 'Im2ColBackward0'
+    @staticmethod
+    def forward(ctx, x, geom):
+        a = x.array if x.ndim == 4 else x.array[None]                     # unbatched (C, H, W): a batch of one
+        ctx.geom, ctx.hw, ctx.unbatched = geom, a.shape[-2:], x.ndim == 3
+        out = _unfold_array(a, *geom)
+        return Tensor._wrap(out[0] if ctx.unbatched else out)
+    @staticmethod
+    def backward(ctx, g):
+        gx = _fold_array(g.array[None] if ctx.unbatched else g.array, ctx.hw, *ctx.geom)
+        return Tensor._wrap(gx[0] if ctx.unbatched else gx)
+
+class Col2Im(Function):
+    node_name = 'Col2ImBackward0'
+    @staticmethod
+    def forward(ctx, x, out_hw, geom):
+        ctx.geom, ctx.unbatched = geom, x.ndim == 2
+        out = _fold_array(x.array[None] if ctx.unbatched else x.array, out_hw, *geom)
+        return Tensor._wrap(out[0] if ctx.unbatched else out)
+    @staticmethod
+    def backward(ctx, g):
+        gx = _unfold_array(g.array[None] if ctx.unbatched else g.array, *ctx.geom)
+        return Tensor._wrap(gx[0] if ctx.unbatched else gx), None
+
+def _check_float(input, op):
+    if not input.is_floating_point(): raise NotImplementedError(f'"{op}_out_cpu" not implemented for \'{_dtype_name(input)}\'')
+
+def _dtype_name(t): return {'int32': 'Int', 'int64': 'Long', 'int16': 'Short', 'int8': 'Char', 'uint8': 'Byte', 'bool': 'Bool'}.get(t.array.dtype.name, t.array.dtype.name)
+
+def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
+    "Sliding patches as columns: (N, C, H, W) or (C, H, W) -> (N, C·kh·kw, L) or (C·kh·kw, L)."
+    d = input.dim()
+    if d < 3: raise IndexError(f"Dimension out of range (expected to be in range of [{-d}, {d - 1}], but got {d})")
+    if d > 4: raise RuntimeError(f"Expected 3D or 4D (batch mode) tensor with possibly 0 batch size and other non-zero dimensions for input, but got: {list(input.shape)}")
+    _check_float(input, 'im2col')
+    return Im2Col.apply(input, _patch_geometry(input.shape[-2:], kernel_size, dilation, padding, stride, 'input'))
+
+def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
+    "Columns back to an image, summing overlaps: (N, C·kh·kw, L) or (C·kh·kw, L) -> (N, C, H, W) or (C, H, W)."
+    if input.dim() not in (2, 3):
+        raise RuntimeError(f"Expected 2D or 3D (batch mode) tensor for input with possibly 0 batch size and non-zero dimensions for input, but got: {list(input.shape)}")
+    _check_float(input, 'col2im')
+    out_hw = _ntuple(output_size, 2, 'output_size')
+    k, d, p, s, blocks = _patch_geometry(out_hw, kernel_size, dilation, padding, stride, 'output_size')
+    if input.shape[-2] % (k[0] * k[1]):
+        raise RuntimeError(f"Expected size of input's dimension 1 to be divisible by the product of kernel_size, but got input.size(1)={input.shape[-2]} and kernel_size={k}.")
+    if input.shape[-1] != blocks[0] * blocks[1]:
+        raise RuntimeError(f"Given output_size={out_hw}, kernel_size={k}, dilation={d}, padding={p}, stride={s}, expected size of input's "
+                           f"dimension 2 to match the calculated number of sliding blocks {blocks[0]} * {blocks[1]} = {blocks[0] * blocks[1]}, but got input.size(2)={input.shape[-1]}.")
+    return Col2Im.apply(input, out_hw, (k, d, p, s, blocks))
+
 
 # %% ../../nbs/05c_functional.ipynb #2d2df910
 def _base_coords(n, align_corners, like):

@@ -8,7 +8,8 @@ __all__ = ['Identity', 'Linear', 'Bilinear', 'Flatten', 'Unflatten', 'Conv1d', '
            'Dropout2d', 'Embedding', 'ConstantPad1d', 'ConstantPad2d', 'ZeroPad1d', 'ZeroPad2d', 'ReflectionPad1d',
            'ReflectionPad2d', 'ReplicationPad1d', 'ReplicationPad2d', 'CircularPad1d', 'CircularPad2d',
            'CosineSimilarity', 'PairwiseDistance', 'Upsample', 'UpsamplingNearest2d', 'UpsamplingBilinear2d',
-           'ConvTranspose2d', 'ConvTranspose1d', 'PixelShuffle', 'PixelUnshuffle', 'GLU', 'RMSNorm', 'EmbeddingBag']
+           'ConvTranspose2d', 'ConvTranspose1d', 'PixelShuffle', 'PixelUnshuffle', 'GLU', 'RMSNorm', 'Unfold', 'Fold',
+           'EmbeddingBag']
 
 # %% ../../nbs/05d_layers.ipynb #91470aee
 import math, collections.abc
@@ -450,6 +451,24 @@ class RMSNorm(Module):
         if self.elementwise_affine: init.ones_(self.weight)
     def forward(self, x): return F.rms_norm(x, self.normalized_shape, self.weight, self.eps)
     def extra_repr(self): return '{normalized_shape}, eps={eps}, elementwise_affine={elementwise_affine}'.format(**self.__dict__)
+
+class Unfold(Module):
+    "Sliding `kernel_size` patches as columns: (N, C, H, W) -> (N, C·kh·kw, L) (`F.unfold`)."
+    def __init__(self, kernel_size, dilation=1, padding=0, stride=1):
+        super().__init__()
+        self.kernel_size, self.dilation, self.padding, self.stride = kernel_size, dilation, padding, stride
+    def forward(self, input): return F.unfold(input, self.kernel_size, self.dilation, self.padding, self.stride)
+    def extra_repr(self): return 'kernel_size={kernel_size}, dilation={dilation}, padding={padding}, stride={stride}'.format(**self.__dict__)
+
+class Fold(Module):
+    "Columns back to an `output_size` image, overlaps summed: (N, C·kh·kw, L) -> (N, C, H, W) (`F.fold`)."
+    def __init__(self, output_size, kernel_size, dilation=1, padding=0, stride=1):
+        super().__init__()
+        self.output_size, self.kernel_size, self.dilation, self.padding, self.stride = output_size, kernel_size, dilation, padding, stride
+    def forward(self, input): return F.fold(input, self.output_size, self.kernel_size, self.dilation, self.padding, self.stride)
+    def extra_repr(self):
+        return 'output_size={output_size}, kernel_size={kernel_size}, dilation={dilation}, padding={padding}, stride={stride}'.format(**self.__dict__)
+
 
 # %% ../../nbs/05d_layers.ipynb #640a1ccb
 class EmbeddingBag(Module):
