@@ -119,6 +119,21 @@ class Optimizer:
         if closure is None: return None
         with enable_grad(): return closure()
 
+    def _step_each(self, closure=None):
+        """The loop that most `step()`s share: for each parameter with a gradient, make its state on first use
+        (`self._init_state(p, group)`), count the step in `state['step']`, apply `self._update(p, g, state, group,
+        step)` to the raw arrays (`state`: name -> array), bump the versions. Returns `closure()`'s loss if given."""
+        loss = self._closure_loss(closure)
+        for group in self.param_groups:
+            for p in group['params']:
+                if p.grad is None: continue
+                state = self.state[p] if len(self.state[p]) else self._init_state(p, group)
+                state['step'].array += 1
+                self._update(p.array, p.grad.array, {k: v.array for k, v in state.items()}, group,
+                             float(state['step'].array))
+                for t in [p] + list(state.values()): _bump_version(t)
+        return loss
+
 # %% ../../nbs/06_optim.ipynb #294b6f43
 def _state_dict(self):
     "The optimizer's state as `{'state': {index: {...}}, 'param_groups': [{..., 'params': [indices]}]}`."
