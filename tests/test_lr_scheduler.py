@@ -58,6 +58,8 @@ CASES = {
     'OneCycleLR_momenta': lambda m, o: m.OneCycleLR(o, max_lr=0.5, total_steps=100, base_momentum=[0.8, 0.7], max_momentum=0.99),
     'CosineAnnealingWarmRestarts': lambda m, o: m.CosineAnnealingWarmRestarts(o, T_0=10, T_mult=2, eta_min=0.001),
     'CosineAnnealingWarmRestarts_1': lambda m, o: m.CosineAnnealingWarmRestarts(o, T_0=7),
+    'CyclicLR_triangular2': lambda m, o: m.CyclicLR(o, 0.01, [0.2, 0.1], step_size_up=7, step_size_down=3, mode='triangular2'),
+    'CyclicLR_exp_range': lambda m, o: m.CyclicLR(o, 0.01, 0.1, step_size_up=6, mode='exp_range', gamma=0.99, max_momentum=0.95),
     'ChainedScheduler': lambda m, o: m.ChainedScheduler([m.ConstantLR(o, 0.5, total_iters=20), m.ExponentialLR(o, 0.97)]),
     'SequentialLR': lambda m, o: m.SequentialLR(o, [m.LinearLR(o, 0.1, total_iters=10), m.CosineAnnealingLR(o, T_max=90)], [10]),
     'SequentialLR_3': lambda m, o: m.SequentialLR(o, [m.ConstantLR(o, 0.5, total_iters=5), m.ExponentialLR(o, 0.9),

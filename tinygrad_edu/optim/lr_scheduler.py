@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['EPOCH_DEPRECATION_WARNING', 'LRScheduler', 'LambdaLR', 'MultiplicativeLR', 'StepLR', 'MultiStepLR', 'ExponentialLR',
            'ConstantLR', 'LinearLR', 'PolynomialLR', 'CosineAnnealingLR', 'CosineAnnealingWarmRestarts', 'OneCycleLR',
-           'SequentialLR', 'ChainedScheduler', 'ReduceLROnPlateau']
+           'CyclicLR', 'SequentialLR', 'ChainedScheduler', 'ReduceLROnPlateau']
 
 # %% ../../nbs/06c_lr_scheduler.ipynb #335f408c
 import math, types, warnings, functools
@@ -314,6 +314,23 @@ def _annealing_linear(start, end, pct):
     "Straight line from `start` (pct=0) to `end` (pct=1)."
     return (end - start) * pct + start
 
+def _uses_beta1(optimizer):
+    "Which momentum a cycling scheduler moves: `momentum` (SGD, RMSprop) or the first of `betas` (Adam & co)."
+    if 'momentum' not in optimizer.defaults and 'betas' not in optimizer.defaults:
+        raise ValueError("optimizer must support momentum or beta1 with `cycle_momentum` option enabled")
+    return 'betas' in optimizer.defaults
+
+def _set_momentum(group, momentum, use_beta1):
+    "Set a param group's momentum, or replace the first beta."
+    if use_beta1: group['betas'] = (momentum, *group['betas'][1:])
+    else: group['momentum'] = momentum
+
+def _start_momentum(optimizer, max_ms, base_ms, use_beta1):
+    "A cycle starts at `max_momentum`; each group also records its two momentum bounds."
+    for m_max, m_base, group in zip(max_ms, base_ms, optimizer.param_groups):
+        _set_momentum(group, m_max, use_beta1)
+        group['max_momentum'], group['base_momentum'] = m_max, m_base
+
 class OneCycleLR(LRScheduler):
     "The 1cycle policy: warm up to `max_lr`, then anneal far below the start; momentum cycles inversely. Step per batch."
     def __init__(self, optimizer, max_lr, total_steps=None, epochs=None, steps_per_epoch=None, pct_start=0.3,
@@ -353,15 +370,9 @@ class OneCycleLR(LRScheduler):
                 group['min_lr'] = group['initial_lr'] / final_div_factor
         self.cycle_momentum = cycle_momentum
         if cycle_momentum:
-            if 'momentum' not in optimizer.defaults and 'betas' not in optimizer.defaults:
-                raise ValueError("optimizer must support momentum or beta1 with `cycle_momentum` option enabled")
-            self.use_beta1 = 'betas' in optimizer.defaults
+            self.use_beta1 = _uses_beta1(optimizer)
             max_ms, base_ms = _format_param('max_momentum', optimizer, max_momentum), _format_param('base_momentum', optimizer, base_momentum)
-            if last_epoch == -1:
-                for m_max, m_base, group in zip(max_ms, base_ms, optimizer.param_groups):
-                    if self.use_beta1: group['betas'] = (m_max, *group['betas'][1:])
-                    else: group['momentum'] = m_max
-                    group['max_momentum'], group['base_momentum'] = m_max, m_base
+            if last_epoch == -1: _start_momentum(optimizer, max_ms, base_ms, self.use_beta1)
         super().__init__(optimizer, last_epoch)
 
     def _anneal_func(self, start, end, pct):
@@ -383,10 +394,81 @@ class OneCycleLR(LRScheduler):
                     break
                 start_step = ph['end_step']
             lrs.append(lr)
-            if self.cycle_momentum:
-                if self.use_beta1: group['betas'] = (mom, *group['betas'][1:])
-                else: group['momentum'] = mom
+            if self.cycle_momentum: _set_momentum(group, mom, self.use_beta1)
         return lrs
+
+# %% ../../nbs/06c_lr_scheduler.ipynb #e509ab01
+class CyclicLR(LRScheduler):
+    "Cycle the lr between `base_lr` and `max_lr` (triangular, triangular2, exp_range or `scale_fn`); momentum inversely."
+    def __init__(self, optimizer, base_lr, max_lr, step_size_up=2000, step_size_down=None, mode='triangular', gamma=1.0,
+                 scale_fn=None, scale_mode='cycle', cycle_momentum=True, base_momentum=0.8, max_momentum=0.9, last_epoch=-1):
+        if not isinstance(optimizer, Optimizer): raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
+        self.optimizer = optimizer
+        base_lrs = _format_param('base_lr', optimizer, base_lr)
+        if last_epoch == -1:
+            for lr, group in zip(base_lrs, optimizer.param_groups): group['lr'] = lr
+        self.max_lrs = _format_param('max_lr', optimizer, max_lr)
+        step_size_up = float(step_size_up)
+        step_size_down = float(step_size_down) if step_size_down is not None else step_size_up
+        self.total_size = step_size_up + step_size_down
+        self.step_ratio = step_size_up / self.total_size
+        if mode not in ['triangular', 'triangular2', 'exp_range'] and scale_fn is None:
+            raise ValueError("mode is invalid and scale_fn is None")
+        self.mode, self.gamma, self._scale_fn_custom, self.scale_mode = mode, gamma, scale_fn, scale_mode
+        self._init_scale_fn()
+        self.cycle_momentum = cycle_momentum
+        if cycle_momentum:
+            self.use_beta1 = _uses_beta1(optimizer)
+            self.base_momentums = _format_param('base_momentum', optimizer, base_momentum)
+            self.max_momentums = _format_param('max_momentum', optimizer, max_momentum)
+            if last_epoch == -1: _start_momentum(optimizer, self.max_momentums, self.base_momentums, self.use_beta1)
+        super().__init__(optimizer, last_epoch)
+        self.base_lrs = base_lrs
+
+    def _init_scale_fn(self):
+        "The built-in scale of `mode` (and its `scale_mode`), unless a custom `scale_fn` was given."
+        if self._scale_fn_custom is not None: return
+        if self.mode == 'triangular': self._scale_fn_ref, self.scale_mode = self._triangular_scale_fn, 'cycle'
+        elif self.mode == 'triangular2': self._scale_fn_ref, self.scale_mode = self._triangular2_scale_fn, 'cycle'
+        elif self.mode == 'exp_range':
+            self._scale_fn_ref, self.scale_mode = functools.partial(self._exp_range_scale_fn, self.gamma), 'iterations'
+
+    def scale_fn(self, x):
+        "The amplitude's scale at cycle (or step) `x`."
+        return self._scale_fn_custom(x) if self._scale_fn_custom is not None else self._scale_fn_ref(x)
+
+    @staticmethod
+    def _triangular_scale_fn(x): return 1.0
+    @staticmethod
+    def _triangular2_scale_fn(x): return 1 / (2.0 ** (x - 1))
+    @staticmethod
+    def _exp_range_scale_fn(gamma, x): return gamma ** x
+
+    def get_lr(self):
+        _warn_get_lr_called_within_step(self)
+        cycle = math.floor(1 + self.last_epoch / self.total_size)
+        x = 1.0 + self.last_epoch / self.total_size - cycle
+        height = x / self.step_ratio if x <= self.step_ratio else (x - 1) / (self.step_ratio - 1)
+        scale = self.scale_fn(cycle if self.scale_mode == 'cycle' else self.last_epoch)
+        lrs = [base_lr + (max_lr - base_lr) * height * scale for base_lr, max_lr in zip(self.base_lrs, self.max_lrs)]
+        if self.cycle_momentum:
+            for group, m_base, m_max in zip(self.optimizer.param_groups, self.base_momentums, self.max_momentums):
+                _set_momentum(group, m_max - (m_max - m_base) * height * scale, self.use_beta1)
+        return lrs
+
+    def state_dict(self):
+        "As the base class's, without the scale function (only a callable object's `__dict__` is kept)."
+        state = {k: v for k, v in super().state_dict().items() if k not in ('_scale_fn_ref', '_scale_fn_custom')}
+        fn = self._scale_fn_custom
+        state['_scale_fn_custom'] = fn.__dict__.copy() if fn is not None and not isinstance(fn, types.FunctionType) else None
+        return state
+
+    def load_state_dict(self, state_dict):
+        state_dict = dict(state_dict)
+        fn = state_dict.pop('_scale_fn_custom')
+        super().load_state_dict(state_dict)
+        if fn is not None: self._scale_fn_custom.__dict__.update(fn)
+        self._init_scale_fn()
 
 # %% ../../nbs/06c_lr_scheduler.ipynb #cc79e1db
 def _check_schedulers(name, schedulers, optimizer):
