@@ -7,7 +7,7 @@ __all__ = ['adagrad_step', 'Adagrad']
 
 # %% ../../nbs/06d_adagrad.ipynb #6bb990d2
 from .optimizer import Optimizer
-from ..tensor import tensor, full_like, float32, _bump_version
+from ..tensor import tensor, full_like, float32
 from ..backend import xp_of_array
 
 def adagrad_step(p, g, state_sum, step, *, lr, lr_decay=0., weight_decay=0., eps=1e-10, maximize=False):
@@ -37,22 +37,16 @@ class Adagrad(Optimizer):
         for group in self.param_groups:
             for p in group['params']: self._init_state(p)
 
-    def _init_state(self, p):
+    def _init_state(self, p, group=None):
         state = self.state[p]
         state['step'] = tensor(0.0, dtype=float32)
         state['sum'] = full_like(p, self.defaults['initial_accumulator_value'])
         return state
 
+    def _update(self, p, g, s, group, step):
+        adagrad_step(p, g, s['sum'], step, lr=group['lr'], lr_decay=group['lr_decay'], weight_decay=group['weight_decay'],
+                     eps=group['eps'], maximize=group['maximize'])
+
     def step(self, closure=None):
         "One update of every parameter that has a gradient; returns `closure()`'s loss if given."
-        loss = self._closure_loss(closure)
-        for group in self.param_groups:
-            for p in group['params']:
-                if p.grad is None: continue
-                state = self.state[p] if len(self.state[p]) else self._init_state(p)
-                state['step'].array += 1
-                adagrad_step(p.array, p.grad.array, state['sum'].array, float(state['step'].array), lr=group['lr'],
-                             lr_decay=group['lr_decay'], weight_decay=group['weight_decay'], eps=group['eps'],
-                             maximize=group['maximize'])
-                for t in (p, state['step'], state['sum']): _bump_version(t)
-        return loss
+        return self._step_each(closure)

@@ -8,7 +8,7 @@ __all__ = ['rmsprop_step', 'RMSprop']
 # %% ../../nbs/06e_rmsprop.ipynb #9d2280c5
 from .optimizer import Optimizer
 from .adam import lerp_
-from ..tensor import tensor, zeros_like, float32, _bump_version
+from ..tensor import tensor, zeros_like, float32
 from ..backend import xp_of_array
 
 def rmsprop_step(p, g, square_avg, grad_avg, buf, *, lr, alpha=0.99, eps=1e-8, weight_decay=0., momentum=0.,
@@ -52,18 +52,11 @@ class RMSprop(Optimizer):
         if group['centered']: state['grad_avg'] = zeros_like(p)
         return state
 
+    def _update(self, p, g, s, group, step):
+        rmsprop_step(p, g, s['square_avg'], s.get('grad_avg'), s.get('momentum_buffer'), lr=group['lr'], alpha=group['alpha'],
+                     eps=group['eps'], weight_decay=group['weight_decay'], momentum=group['momentum'],
+                     centered=group['centered'], maximize=group['maximize'])
+
     def step(self, closure=None):
         "One update of every parameter that has a gradient; returns `closure()`'s loss if given."
-        loss = self._closure_loss(closure)
-        for group in self.param_groups:
-            for p in group['params']:
-                if p.grad is None: continue
-                state = self.state[p] if len(self.state[p]) else self._init_state(p, group)
-                state['step'].array += 1
-                ga, buf = state.get('grad_avg'), state.get('momentum_buffer')
-                rmsprop_step(p.array, p.grad.array, state['square_avg'].array, None if ga is None else ga.array,
-                             None if buf is None else buf.array, lr=group['lr'], alpha=group['alpha'], eps=group['eps'],
-                             weight_decay=group['weight_decay'], momentum=group['momentum'], centered=group['centered'],
-                             maximize=group['maximize'])
-                for t in [p] + list(state.values()): _bump_version(t)
-        return loss
+        return self._step_each(closure)
