@@ -27,7 +27,7 @@ from .printing import set_printoptions, get_printoptions, printoptions
 from .random import Generator, default_generator, seed, initial_seed, fork_rng
 from .tensor import get_rng_state, set_rng_state, bernoulli, normal
 from .autograd import no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inference_mode
-from . import broadcasting, pointwise, reductions, products, movement, rearrange, indexing, ops, reduce_ops, matmul_ops, conv, losses, more_ops, inplace_ops
+from . import broadcasting, pointwise, reductions, products, movement, rearrange, indexing, ops, reduce_ops, matmul_ops, conv, losses, more_ops, inplace_ops, extra_ops
 
 def _export_ops(*modules):
     "Bring each op module's lowercase public names to the top level (its Function classes stay in the module); later modules win."
@@ -37,7 +37,7 @@ def _export_ops(*modules):
             if name[0].islower(): g[name] = getattr(m, name)
 
 # 02's forward-only versions first, then the differentiable Functions of notebooks 04* replace them
-_export_ops(broadcasting, pointwise, reductions, products, movement, rearrange, indexing, ops, reduce_ops, matmul_ops, conv, losses, more_ops, inplace_ops)
+_export_ops(broadcasting, pointwise, reductions, products, movement, rearrange, indexing, ops, reduce_ops, matmul_ops, conv, losses, more_ops, inplace_ops, extra_ops)
 
 float, double, half, cfloat, cdouble = float32, float64, float16, complex64, complex128
 long, int, short, bool = int64, int32, int16, bool_

@@ -109,6 +109,7 @@ class _Handle:
 
 class AccumulateGrad(Node):
     "The node for a leaf that requires grad: the backward pass adds its gradient into `variable.grad`."
+    _post_acc_hooks = None    # `register_post_accumulate_grad_hook`: called with the leaf after accumulating
     def __init__(self, variable): self.variable = variable
 
 def _accumulator(t):
@@ -289,7 +290,9 @@ def _apply_node(node, buf, create_graph, capture, captured, accumulate, only):
         g = buf[0]
         for hook in (node._pre_hooks or ()):
             r = hook(g); g = g if r is None else r
-        if accumulate and (only is None or node in only): _accumulate(node.variable, g, create_graph)
+        if accumulate and (only is None or node in only):
+            _accumulate(node.variable, g, create_graph)
+            for hook in (node._post_acc_hooks or ()): hook(node.variable)
         return ()
     n_out = getattr(node, '_n_outputs', 1)
     grads = [buf.get(i) for i in range(n_out)]
@@ -480,6 +483,16 @@ def register_hook(self, hook):
         if r is not None: grads[nr] = r
         return grads
     return self.grad_fn.register_prehook(pre)
+
+@patch_method
+def register_post_accumulate_grad_hook(self, hook):
+    "Call `hook(self)` after backward has added into this leaf's `.grad` (e.g. to step an optimizer per parameter)."
+    if not self._requires_grad: raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+    if self.grad_fn is not None: raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+    acc = _accumulator(self)
+    if acc._post_acc_hooks is None: acc._post_acc_hooks = []
+    acc._post_acc_hooks.append(hook)
+    return _Handle(acc._post_acc_hooks, hook)
 
 @patch_method
 def retain_grad(self):
