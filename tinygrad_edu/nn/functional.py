@@ -626,7 +626,8 @@ def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=No
     import tinygrad_edu as T
     reduction = _reduction_of(size_average, reduce, reduction)
     zeros = T.zeros_like(input)
-    out = T.where(target != 1, (margin - input).clamp(min=0), zeros) + T.where(target != -1, input, zeros)
+    margin_clamp = (T.full_like(input, margin) - input).clamp(min=0)     # margin in the input's dtype, as ATen
+    out = T.where(target != 1, margin_clamp, zeros) + T.where(target != -1, input, zeros)
     return _reduced(out, reduction)
 
 def soft_margin_loss(input, target, size_average=None, reduce=None, reduction='mean'):
