@@ -17,7 +17,10 @@ __all__ = ['Module', 'Parameter', 'Sequential', 'ModuleList', 'ModuleDict', 'Par
            'GRUCell', 'MultiheadAttention', 'TransformerEncoderLayer', 'TransformerEncoder', 'TransformerDecoderLayer',
            'TransformerDecoder', 'Transformer', 'ConvTranspose1d', 'ConvTranspose2d', 'PixelShuffle', 'PixelUnshuffle',
            'GLU', 'RMSNorm', 'EmbeddingBag', 'Unfold', 'Fold', 'MarginRankingLoss', 'CosineEmbeddingLoss',
-           'TripletMarginLoss', 'functional', 'init', 'utils']
+           'TripletMarginLoss', 'CELU', 'Hardshrink', 'Softshrink', 'Tanhshrink', 'Softsign', 'RReLU',
+           'AdaptiveMaxPool1d', 'AlphaDropout', 'FeatureAlphaDropout', 'LocalResponseNorm', 'GaussianNLLLoss',
+           'PoissonNLLLoss', 'HingeEmbeddingLoss', 'SoftMarginLoss', 'MultiLabelSoftMarginLoss', 'MultiMarginLoss',
+           'MultiLabelMarginLoss', 'functional', 'init', 'utils']
 
 # %% ../../nbs/05j_nn.ipynb #37a5d6bc
 from .module import Module, Parameter
@@ -28,11 +31,13 @@ from .layers import (Identity, Linear, Bilinear, Flatten, Unflatten, Conv1d, Con
     CircularPad1d, CircularPad2d, CosineSimilarity, PairwiseDistance, Upsample, UpsamplingNearest2d, UpsamplingBilinear2d)
 from .activation import (ReLU, LeakyReLU, ELU, SELU, GELU, SiLU, Mish, Sigmoid, Tanh, Softplus, Hardtanh,
     ReLU6, Hardswish, Hardsigmoid, LogSigmoid, PReLU, Threshold, Softmax2d, Softmax, Softmin, LogSoftmax,
-    BatchNorm1d, BatchNorm2d, BatchNorm3d, InstanceNorm1d, InstanceNorm2d, LayerNorm, GroupNorm)
+    CELU, Hardshrink, Softshrink, Tanhshrink, Softsign, RReLU, BatchNorm1d, BatchNorm2d, BatchNorm3d, InstanceNorm1d, InstanceNorm2d, LayerNorm, GroupNorm)
 from .loss import (CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, SmoothL1Loss, HuberLoss, BCELoss,
-    BCEWithLogitsLoss, KLDivLoss, MarginRankingLoss, CosineEmbeddingLoss, TripletMarginLoss)
+    BCEWithLogitsLoss, KLDivLoss, MarginRankingLoss, CosineEmbeddingLoss, TripletMarginLoss, GaussianNLLLoss, PoissonNLLLoss,
+    HingeEmbeddingLoss, SoftMarginLoss, MultiLabelSoftMarginLoss, MultiMarginLoss, MultiLabelMarginLoss)
 from .rnn import RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCell
 from .layers import ConvTranspose1d, ConvTranspose2d, PixelShuffle, PixelUnshuffle, GLU, RMSNorm, EmbeddingBag, Unfold, Fold
+from .layers import AdaptiveMaxPool1d, AlphaDropout, FeatureAlphaDropout, LocalResponseNorm
 from .attention import MultiheadAttention, TransformerEncoderLayer, TransformerEncoder, TransformerDecoderLayer, TransformerDecoder, Transformer
 from . import functional, init, utils
 from .utils import rnn as _rnn      # nn.utils.rnn.pad_sequence
@@ -50,4 +55,7 @@ _all_ = ['Module', 'Parameter', 'Sequential', 'ModuleList', 'ModuleDict', 'Param
          'BCELoss', 'BCEWithLogitsLoss', 'KLDivLoss', 'RNNBase', 'RNN', 'LSTM', 'GRU', 'RNNCellBase', 'RNNCell',
          'LSTMCell', 'GRUCell', 'MultiheadAttention', 'TransformerEncoderLayer',
          'TransformerEncoder', 'TransformerDecoderLayer', 'TransformerDecoder', 'Transformer', 'ConvTranspose1d',
-         'ConvTranspose2d', 'PixelShuffle', 'PixelUnshuffle', 'GLU', 'RMSNorm', 'EmbeddingBag', 'Unfold', 'Fold', 'MarginRankingLoss', 'CosineEmbeddingLoss', 'TripletMarginLoss', 'functional', 'init', 'utils']
+         'ConvTranspose2d', 'PixelShuffle', 'PixelUnshuffle', 'GLU', 'RMSNorm', 'EmbeddingBag', 'Unfold', 'Fold', 'MarginRankingLoss', 'CosineEmbeddingLoss', 'TripletMarginLoss',
+         'CELU', 'Hardshrink', 'Softshrink', 'Tanhshrink', 'Softsign', 'RReLU', 'AdaptiveMaxPool1d', 'AlphaDropout',
+         'FeatureAlphaDropout', 'LocalResponseNorm', 'GaussianNLLLoss', 'PoissonNLLLoss', 'HingeEmbeddingLoss', 'SoftMarginLoss',
+         'MultiLabelSoftMarginLoss', 'MultiMarginLoss', 'MultiLabelMarginLoss', 'functional', 'init', 'utils']

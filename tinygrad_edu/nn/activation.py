@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['init_', 'ReLU', 'LeakyReLU', 'ELU', 'SELU', 'GELU', 'SiLU', 'Mish', 'Sigmoid', 'Tanh', 'Softplus', 'Hardtanh',
            'ReLU6', 'Hardswish', 'Hardsigmoid', 'LogSigmoid', 'PReLU', 'Threshold', 'Softmax2d', 'Softmax', 'Softmin',
-           'LogSoftmax', 'BatchNorm1d', 'BatchNorm2d', 'BatchNorm3d', 'InstanceNorm1d', 'InstanceNorm2d', 'LayerNorm',
-           'GroupNorm']
+           'LogSoftmax', 'CELU', 'Hardshrink', 'Softshrink', 'Tanhshrink', 'Softsign', 'RReLU', 'BatchNorm1d',
+           'BatchNorm2d', 'BatchNorm3d', 'InstanceNorm1d', 'InstanceNorm2d', 'LayerNorm', 'GroupNorm']
 
 # %% ../../nbs/05e_activations.ipynb #adbbc95d
 import warnings
@@ -144,6 +144,40 @@ class Softmin(_DimModule):
 class LogSoftmax(_DimModule):
     "log(softmax(x)) along `dim`, computed stably."
     def forward(self, input): return F.log_softmax(input, self.dim, _stacklevel=5)
+
+# %% ../../nbs/05e_activations.ipynb #ecb9de64
+class CELU(Module):
+    "max(0, x) + min(0, α·(exp(x/α) - 1))."
+    def __init__(self, alpha=1.0, inplace=False): super().__init__(); self.alpha, self.inplace = alpha, inplace
+    def forward(self, input): return F.celu(input, self.alpha, self.inplace)
+    def extra_repr(self): return f'alpha={self.alpha}' + _inplace_str(self.inplace)
+
+class Hardshrink(Module):
+    "x where |x| > lambd, else 0."
+    def __init__(self, lambd=0.5): super().__init__(); self.lambd = lambd
+    def forward(self, input): return F.hardshrink(input, self.lambd)
+    def extra_repr(self): return f'{self.lambd}'
+
+class Softshrink(Module):
+    "x - lambd above lambd, x + lambd below -lambd, 0 between."
+    def __init__(self, lambd=0.5): super().__init__(); self.lambd = lambd
+    def forward(self, input): return F.softshrink(input, self.lambd)
+    def extra_repr(self): return str(self.lambd)
+
+class Tanhshrink(Module):
+    "x - tanh(x)."
+    def forward(self, input): return F.tanhshrink(input)
+
+class Softsign(Module):
+    "x / (1 + |x|)."
+    def forward(self, input): return F.softsign(input)
+
+class RReLU(Module):
+    "Leaky ReLU with a random slope in [lower, upper) per element x ≤ 0 in training, (lower + upper)/2 in eval."
+    def __init__(self, lower=1.0 / 8, upper=1.0 / 3, inplace=False):
+        super().__init__(); self.lower, self.upper, self.inplace = lower, upper, inplace
+    def forward(self, input): return F.rrelu(input, self.lower, self.upper, self.training, self.inplace)
+    def extra_repr(self): return f'lower={self.lower}, upper={self.upper}' + _inplace_str(self.inplace)
 
 # %% ../../nbs/05e_activations.ipynb #ad5959b8
 def _affine_params(self, affine, bias, shape, device, dtype):

@@ -8,10 +8,13 @@ __all__ = ['relu_', 'softmin', 'logsigmoid', 'softsign', 'mish', 'hardsigmoid', 
            'adaptive_max_pool1d', 'dropout1d', 'dropout2d', 'interpolate', 'upsample', 'conv_transpose2d',
            'conv_transpose1d', 'Im2Col', 'Col2Im', 'unfold', 'fold', 'affine_grid', 'grid_sample', 'pixel_shuffle',
            'pixel_unshuffle', 'glu', 'rms_norm', 'embedding_bag', 'margin_ranking_loss', 'cosine_embedding_loss',
-           'triplet_margin_loss']
+           'triplet_margin_loss', 'celu', 'hardshrink', 'softshrink', 'tanhshrink', 'rrelu', 'alpha_dropout',
+           'feature_alpha_dropout', 'gaussian_nll_loss', 'poisson_nll_loss', 'hinge_embedding_loss', 'soft_margin_loss',
+           'multilabel_soft_margin_loss', 'multi_margin_loss', 'multilabel_margin_loss', 'local_response_norm',
+           'upsample_nearest', 'upsample_bilinear']
 
 # %% ../../nbs/05c_functional.ipynb #619e9b36
-import math, numbers
+import math, numbers, warnings
 import numpy as np
 from ..tensor import Tensor
 from .. import random as _random
@@ -109,6 +112,9 @@ def adaptive_avg_pool1d(input, output_size):
 
 def adaptive_max_pool1d(input, output_size, return_indices=False):
     "Max pooling of (N, C, L) to `output_size` positions."
+    if input.dim() not in (2, 3):
+        raise RuntimeError(f"Expected 2 to 3 dimensions, but got {input.dim()}-dimensional tensor for argument #1 'self' "
+                           "(while checking arguments for adaptive_max_pool1d)")
     r = adaptive_max_pool2d(input.unsqueeze(-2), (1, _one(output_size)), return_indices)
     return (r[0].squeeze(-2), r[1].squeeze(-2)) if return_indices else r.squeeze(-2)
 
@@ -322,6 +328,7 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
     return Col2Im.apply(input, out_hw, (k, d, p, s, blocks))
 
 
+
 # %% ../../nbs/05c_functional.ipynb #2d2df910
 def _base_coords(n, align_corners, like):
     import tinygrad_edu as T
@@ -488,3 +495,227 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
     d_an = pairwise_distance(anchor, negative, p, eps)
     if swap: d_an = T.minimum(d_an, pairwise_distance(positive, negative, p, eps))
     return _reduced((margin + d_ap - d_an).clamp(min=0), reduction)
+
+# %% ../../nbs/05c_functional.ipynb #83b96a13
+from ..tensor import _TYPE_NAMES
+from ..indexing import _inplace_op
+
+def _check_floating(input, kernel):
+    if not input.is_floating_point(): raise NotImplementedError(f'"{kernel}" not implemented for \'{_dtype_name(input)}\'')
+
+def _maybe_inplace(input, fn, inplace):
+    "fn(input), written into `input` when `inplace` (recorded in the graph when autograd needs it)."
+    return _inplace_op(input, fn) if inplace else fn(input)
+
+def celu(input, alpha=1., inplace=False):
+    "max(0, x) + min(0, α·(exp(x/α) - 1)), elementwise."
+    if alpha == 0: raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
+    _check_floating(input, 'elu_cpu')
+    return _maybe_inplace(input, lambda x: relu(x) + (x.clamp(max=0) * (1. / alpha)).expm1() * alpha, inplace)
+
+def hardshrink(input, lambd=0.5):
+    "x where |x| > λ, else 0."
+    import tinygrad_edu as T
+    _check_floating(input, 'hardshrink_cpu')
+    return T.where((input >= -lambd) & (input <= lambd), T.zeros_like(input), input)
+
+def softshrink(input, lambd=0.5):
+    "x - λ above λ, x + λ below -λ, 0 between: x - clamp(x, -λ, λ)."
+    import tinygrad_edu as T
+    _check_floating(input, 'softshrink_check')
+    top = T.finfo(input.dtype).max
+    if not 0 <= lambd <= top:
+        raise RuntimeError(f"lambda must be in range [0, {top:g}] for input dtype {_TYPE_NAMES[input.dtype.name]}, but found {lambd:g}")
+    return input - input.clamp(-lambd, lambd)
+
+def tanhshrink(input):
+    "x - tanh(x)."
+    return input - input.tanh()
+
+def rrelu(input, lower=1. / 8, upper=1. / 3, training=False, inplace=False):
+    "Leaky ReLU whose slope for each x ≤ 0 is drawn from U[lower, upper) in training, (lower + upper)/2 in eval."
+    if lower > upper: raise RuntimeError("Lower bound should be less than or equal to the upper bound")
+    if not training:
+        _check_floating(input, 'leaky_relu_cpu')
+        return leaky_relu(input, (lower + upper) / 2, inplace)
+    _check_floating(input, 'rrelu_with_noise_out_cpu')
+    dt = input.array.dtype
+    lo, hi = float(dt.type(lower)), float(dt.type(upper))        # the bounds are rounded to the input's dtype first
+    neg = (input.detach() <= 0).cpu().numpy()
+    slopes = _random._unit(_random._gen(None), int(neg.sum()), np.float64) * (hi - lo) + lo   # one double each, as ATen
+    noise = np.ones(neg.shape, dt)
+    noise[neg] = slopes.astype(dt)
+    noise = Tensor._wrap(noise).to(input.device)
+    return _maybe_inplace(input, lambda x: x * noise, inplace)
+
+# %% ../../nbs/05c_functional.ipynb #09eb2f88
+_SELU_NEG = 1.7580993408473766      # -SELU(-inf) = scale·alpha of SELU
+
+def _alpha_dropout(input, p, training, inplace, feature):
+    import tinygrad_edu as T
+    if p < 0 or p > 1: raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if p == 0 or not training or input.numel() == 0: return input
+    if p == 1: return _maybe_inplace(input, lambda x: x * T.zeros((), dtype=x.dtype, device=x.device), inplace)
+    if feature and input.dim() < 2: raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
+    shape = tuple(input.shape[:2]) + (1,) * (input.dim() - 2) if feature else tuple(input.shape)
+    dt = input.array.dtype
+    keep = _random.bernoulli_array(1 - p, shape, dt)
+    a = 1. / math.sqrt((_SELU_NEG * _SELU_NEG * p + 1) * (1 - p))
+    b = (keep - dt.type(1)) * dt.type(_SELU_NEG * a) + dt.type(_SELU_NEG * a * p)     # -a·α' where dropped, then + a·α'·p
+    scale, shift = (Tensor._wrap(v.astype(dt)).to(input.device) for v in (keep * dt.type(a), b))
+    return _maybe_inplace(input, lambda x: x * scale + shift, inplace)
+
+def alpha_dropout(input, p=0.5, training=False, inplace=False):
+    "In training, set each element to SELU's saturation value with probability `p`, then restore mean 0 and variance 1."
+    return _alpha_dropout(input, p, training, inplace, False)
+
+def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
+    "Alpha dropout of whole channels: input (N, C, *), one draw per (n, c)."
+    return _alpha_dropout(input, p, training, inplace, True)
+
+# %% ../../nbs/05c_functional.ipynb #3ff6804b
+from ..autograd import no_grad, is_grad_enabled
+
+def _not_differentiable(t, fn, arg):
+    "PyTorch's kernels without a gradient for `arg` refuse it requiring one."
+    if t is not None and t.requires_grad and is_grad_enabled():
+        raise RuntimeError(f"The function '{fn}' is not differentiable with respect to argument '{arg}'. This input cannot have requires_grad True.")
+
+def _reduction_of(size_average, reduce, reduction, check=True):
+    "The reduction meant: the legacy `size_average`/`reduce` flags win (with a warning); checked as PyTorch's `get_enum`."
+    if size_average is not None or reduce is not None:
+        size_average = True if size_average is None else size_average
+        reduce = True if reduce is None else reduce
+        reduction = ('mean' if size_average else 'sum') if reduce else 'none'
+        warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{reduction}' instead.", stacklevel=3)
+    if check and reduction == 'elementwise_mean':
+        warnings.warn("reduction='elementwise_mean' is deprecated. Please use reduction='mean' instead.", stacklevel=3)
+        reduction = 'mean'
+    if check and reduction not in ('none', 'mean', 'sum'): raise ValueError(f"{reduction} is not a valid value for reduction")
+    return reduction
+
+def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction='mean'):
+    "0.5·(log(var) + (input - target)²/var) (+ 0.5·log(2π) if `full`); var like input, input without its last dim, or a float."
+    import tinygrad_edu as T
+    if isinstance(var, float):
+        if var < 0: raise ValueError("var has negative entry/entries")
+        var = var * T.ones_like(input)
+    elif T.any(var < 0): raise ValueError("var has negative entry/entries")
+    if var.size() != input.size():
+        if input.size()[:-1] == var.size(): var = var.unsqueeze(-1)          # one variance per sample
+        elif not (input.dim() == var.dim() and sum(v for i, v in zip(input.size(), var.size()) if i != v) == 1):
+            raise ValueError("var is of incorrect size")
+    if reduction not in ('none', 'mean', 'sum'): raise ValueError(reduction + " is not valid")
+    var = var.clone()
+    with no_grad(): var.clamp_(min=eps)                                       # values clamped, gradient untouched
+    loss = 0.5 * (var.log() + (input - target) ** 2 / var)
+    if full: loss = loss + 0.5 * math.log(2 * math.pi)
+    return _reduced(loss, reduction)
+
+def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8, reduce=None, reduction='mean'):
+    "exp(input) - target·input (`log_input`), or input - target·log(input + eps); + Stirling's term if `full`."
+    reduction = _reduction_of(size_average, reduce, reduction)
+    loss = input.exp() - target * input if log_input else input - target * (input + eps).log()
+    if full:
+        stirling = target * target.log() - target + 0.5 * (2 * math.pi * target).log()
+        loss = loss + stirling.masked_fill(target <= 1, 0)
+    return _reduced(loss, reduction)
+
+def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction='mean'):
+    "x where target is 1, max(0, margin - x) where target is -1."
+    import tinygrad_edu as T
+    reduction = _reduction_of(size_average, reduce, reduction)
+    zeros = T.zeros_like(input)
+    margin_clamp = (T.full_like(input, margin) - input).clamp(min=0)     # margin in the input's dtype, as ATen
+    out = T.where(target != 1, margin_clamp, zeros) + T.where(target != -1, input, zeros)
+    return _reduced(out, reduction)
+
+def soft_margin_loss(input, target, size_average=None, reduce=None, reduction='mean'):
+    "log(1 + exp(-target·input)), targets ±1; the result has the input's shape and dtype."
+    reduction = _reduction_of(size_average, reduce, reduction)
+    _not_differentiable(target, 'soft_margin_loss', 'target')
+    return _reduced((-input).mul_(target).exp_().log1p_(), reduction)    # in place, as ATen: target must broadcast to input
+
+def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None, reduction='mean'):
+    "Binary cross-entropy with logits of each class (N, C), averaged over C -> (N) or reduced."
+    reduction = _reduction_of(size_average, reduce, reduction, check=False)
+    loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
+    if weight is not None: loss = loss * weight
+    C = input.size(input.dim() - 1)
+    loss = loss.sum(dim=input.dim() - 1) / C
+    if reduction not in ('none', 'mean', 'sum'): raise ValueError(reduction + " is not valid")
+    return _reduced(loss, reduction)
+
+def _margin_frames(input, target, kernel):
+    "(N, C) of a (C,), (N, C) or scalar input, checked as ATen does."
+    nd = input.dim()
+    if not (nd == 2 and input.shape[1] != 0 or nd == 1 and input.shape[0] != 0 or nd == 0):
+        raise RuntimeError(f"Expected non-empty vector or matrix with optional 0-dim batch size, but got: {list(input.shape)}")
+    _check_floating(input, kernel)
+    if target.dtype.name != 'int64': raise RuntimeError(f"expected scalar type Long but found {_TYPE_NAMES[target.dtype.name]}")
+    return (1, 1 if nd == 0 else input.shape[0]) if nd <= 1 else tuple(input.shape)
+
+def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None, reduce=None, reduction='mean'):
+    "Σ_{j≠y} max(0, margin - x[y] + x[j])^p (· weight[y]) / C for input (N, C) or (C,), target classes (N) or ()."
+    import tinygrad_edu as T
+    reduction = _reduction_of(size_average, reduce, reduction)
+    if p != 1 and p != 2: raise ValueError("only p == 1 and p == 2 supported")
+    if weight is not None and weight.dim() != 1: raise ValueError("weight must be one-dimensional")
+    _not_differentiable(weight, 'multi_margin_loss', 'weight')
+    N, C = _margin_frames(input, target, 'multi_margin_loss_cpu_kernel')
+    if target.dim() > 1 or target.numel() != N:
+        raise RuntimeError(f"multi_margin_loss: target tensor should be 1-D with size equal to the number of input samples "
+                           f"(batch size). Expected target size [{N}], but got {list(target.shape)}. Input has shape {list(input.shape)}.")
+    if weight is not None and weight.numel() != C:
+        raise RuntimeError(f"inconsistent weight size, expected {C} but got {list(weight.shape)}")
+    if T.any((target < 0) | (target >= C)): raise RuntimeError("target out of range")
+    x, y = input.reshape(N, C), target.reshape(N, 1)
+    z = relu(margin - x.gather(1, y) + x)                             # (N, C): the hinge of each class against the target
+    if p == 2: z = z * z
+    if weight is not None: z = z * weight[y]
+    z = T.where(y == T.arange(C, device=y.device), T.zeros_like(z), z)  # the target class itself does not count
+    loss = z.sum(1) / C
+    if target.dim() == 0: loss = loss.reshape(())
+    return _reduced(loss, reduction)
+
+def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction='mean'):
+    "Σ over targets j and non-targets k of max(0, 1 - (x[j] - x[k])) / C; target (N, C) or (C,) class ids ended by -1."
+    import tinygrad_edu as T
+    reduction = _reduction_of(size_average, reduce, reduction)
+    N, C = _margin_frames(input, target, 'multilabel_margin_loss_forward_out_frame')
+    if (target.dim() > 1 or target.numel() != C) if input.dim() <= 1 else tuple(target.shape) != (N, C):
+        raise RuntimeError(f"inconsistent target size: {list(target.shape)} for input of size: {list(input.shape)}")
+    t = target.detach().cpu().numpy().reshape(N, C)
+    if ((t < -1) | (t >= C)).any(): raise RuntimeError("argument #2 'target' is out of range")
+    listed = np.cumprod(t >= 0, axis=1).astype(bool)                # the entries before the first -1
+    is_target = np.zeros((N, C), bool)
+    is_target[np.nonzero(listed)[0], t[listed]] = True
+    pairs = listed[:, :, None] & ~is_target[:, None, :]             # (N, j-th target, class k): k is not a target
+    x = input.reshape(N, C)
+    xt = x.gather(1, T.from_numpy(np.where(listed, t, 0)).to(x.device))
+    z = relu(1 - xt.unsqueeze(2) + x.unsqueeze(1))                  # (N, C, C): O(N·C²) memory
+    loss = (z * T.from_numpy(pairs.astype(x.array.dtype)).to(x.device)).sum((1, 2)) / C
+    if input.dim() <= 1: loss = loss.reshape(())
+    return _reduced(loss, reduction)
+
+# %% ../../nbs/05c_functional.ipynb #008953cf
+def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
+    "x / (k + alpha·mean of x² over `size` neighbouring channels)^beta, input (N, C, *)."
+    dim = input.dim()
+    if dim < 3: raise ValueError(f"Expected 3D or higher dimensionality                          input (got {dim} dimensions)")
+    if input.numel() == 0: return input
+    sizes = tuple(input.shape)
+    div = input.mul(input).view(sizes[0], 1, sizes[1], -1)
+    div = pad(div, (0, 0, size // 2, (size - 1) // 2))
+    div = avg_pool2d(div, (size, 1), stride=1).view(sizes)
+    return input / div.mul(alpha).add(k).pow(beta)
+
+def upsample_nearest(input, size=None, scale_factor=None):
+    "Deprecated: `interpolate(input, size, scale_factor, mode='nearest')`."
+    warnings.warn("`nn.functional.upsample_nearest` is deprecated. Use `nn.functional.interpolate` instead.", stacklevel=2)
+    return interpolate(input, size, scale_factor, mode='nearest')
+
+def upsample_bilinear(input, size=None, scale_factor=None):
+    "Deprecated: `interpolate(input, size, scale_factor, mode='bilinear', align_corners=True)`."
+    warnings.warn("`nn.functional.upsample_bilinear` is deprecated. Use `nn.functional.interpolate` instead.", stacklevel=2)
+    return interpolate(input, size, scale_factor, mode='bilinear', align_corners=True)

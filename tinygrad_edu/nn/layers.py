@@ -9,7 +9,7 @@ __all__ = ['Identity', 'Linear', 'Bilinear', 'Flatten', 'Unflatten', 'Conv1d', '
            'ReflectionPad2d', 'ReplicationPad1d', 'ReplicationPad2d', 'CircularPad1d', 'CircularPad2d',
            'CosineSimilarity', 'PairwiseDistance', 'Upsample', 'UpsamplingNearest2d', 'UpsamplingBilinear2d',
            'ConvTranspose2d', 'ConvTranspose1d', 'PixelShuffle', 'PixelUnshuffle', 'GLU', 'RMSNorm', 'Unfold', 'Fold',
-           'EmbeddingBag']
+           'EmbeddingBag', 'AdaptiveMaxPool1d', 'AlphaDropout', 'FeatureAlphaDropout', 'LocalResponseNorm']
 
 # %% ../../nbs/05d_layers.ipynb #91470aee
 import math, collections.abc
@@ -470,6 +470,7 @@ class Fold(Module):
         return 'output_size={output_size}, kernel_size={kernel_size}, dilation={dilation}, padding={padding}, stride={stride}'.format(**self.__dict__)
 
 
+
 # %% ../../nbs/05d_layers.ipynb #640a1ccb
 class EmbeddingBag(Module):
     "Sums/means/maxes the embeddings of each bag of indices: (1-D input, offsets) or 2-D input -> (B, embedding_dim)."
@@ -509,3 +510,24 @@ class EmbeddingBag(Module):
         s += ", mode='{mode}'"
         if self.padding_idx is not None: s += ', padding_idx={padding_idx}'
         return s.format(**self.__dict__)
+
+# %% ../../nbs/05d_layers.ipynb #c98c1591
+class AdaptiveMaxPool1d(AdaptiveMaxPool2d):
+    "Max pooling of (N, C, L) or (C, L) to a fixed length `output_size`."
+    def forward(self, input): return F.adaptive_max_pool1d(input, self.output_size, self.return_indices)
+
+class AlphaDropout(_DropoutNd):
+    "In training, alpha dropout (`F.alpha_dropout`): dropped values set to SELU's saturation, mean and variance kept."
+    def forward(self, input): return F.alpha_dropout(input, self.p, self.training)
+
+class FeatureAlphaDropout(_DropoutNd):
+    "In training, alpha dropout of whole channels of (N, C, *) input."
+    def forward(self, input): return F.feature_alpha_dropout(input, self.p, self.training)
+
+class LocalResponseNorm(Module):
+    "x / (k + alpha·mean of x² over `size` neighbouring channels)^beta for (N, C, *) input."
+    def __init__(self, size, alpha=1e-4, beta=0.75, k=1.0):
+        super().__init__()
+        self.size, self.alpha, self.beta, self.k = size, alpha, beta, k
+    def forward(self, input): return F.local_response_norm(input, self.size, self.alpha, self.beta, self.k)
+    def extra_repr(self): return '{size}, alpha={alpha}, beta={beta}, k={k}'.format(**self.__dict__)

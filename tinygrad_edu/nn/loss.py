@@ -4,7 +4,9 @@
 
 # %% auto #0
 __all__ = ['CrossEntropyLoss', 'NLLLoss', 'MSELoss', 'L1Loss', 'SmoothL1Loss', 'HuberLoss', 'BCELoss', 'BCEWithLogitsLoss',
-           'KLDivLoss', 'MarginRankingLoss', 'CosineEmbeddingLoss', 'TripletMarginLoss']
+           'KLDivLoss', 'MarginRankingLoss', 'CosineEmbeddingLoss', 'TripletMarginLoss', 'GaussianNLLLoss',
+           'PoissonNLLLoss', 'HingeEmbeddingLoss', 'SoftMarginLoss', 'MultiLabelSoftMarginLoss', 'MultiMarginLoss',
+           'MultiLabelMarginLoss']
 
 # %% ../../nbs/05f_losses.ipynb #0efca1df
 from .module import Module
@@ -106,3 +108,50 @@ class TripletMarginLoss(_Loss):
     def forward(self, anchor, positive, negative):
         return F.triplet_margin_loss(anchor, positive, negative, margin=self.margin, p=self.p, eps=self.eps, swap=self.swap,
                                      reduction=self.reduction)
+
+# %% ../../nbs/05f_losses.ipynb #bbb34fde
+class GaussianNLLLoss(_Loss):
+    "0.5·(log var + (input - target)²/var): input and target (N, *), var (N, *), (N, *) with one dim of size 1, or (N, ...-1)."
+    def __init__(self, *, full=False, eps=1e-6, reduction='mean'):
+        super().__init__(None, None, reduction)
+        self.full, self.eps = full, eps
+    def forward(self, input, target, var):
+        return F.gaussian_nll_loss(input, target, var, full=self.full, eps=self.eps, reduction=self.reduction)
+
+class PoissonNLLLoss(_Loss):
+    "exp(input) - target·input for log-rates `input` (or input - target·log(input + eps)); same shape as target."
+    def __init__(self, log_input=True, full=False, size_average=None, eps=1e-8, reduce=None, reduction='mean'):
+        super().__init__(size_average, reduce, reduction)
+        self.log_input, self.full, self.eps = log_input, full, eps
+    def forward(self, log_input, target):
+        return F.poisson_nll_loss(log_input, target, log_input=self.log_input, full=self.full, eps=self.eps, reduction=self.reduction)
+
+class HingeEmbeddingLoss(_Loss):
+    "x where y = 1, max(0, margin - x) where y = -1: input and target of any same shape."
+    def __init__(self, margin=1.0, size_average=None, reduce=None, reduction='mean'):
+        super().__init__(size_average, reduce, reduction)
+        self.margin = margin
+    def forward(self, input, target): return F.hinge_embedding_loss(input, target, margin=self.margin, reduction=self.reduction)
+
+class SoftMarginLoss(_Loss):
+    "log(1 + exp(-y·x)) for labels y = ±1: input and target of any same shape."
+    def forward(self, input, target): return F.soft_margin_loss(input, target, reduction=self.reduction)
+
+class MultiLabelSoftMarginLoss(_WeightedLoss):
+    "Binary cross-entropy with logits per class, averaged over the classes: input and 0/1 target (N, C)."
+    def forward(self, input, target): return F.multilabel_soft_margin_loss(input, target, weight=self.weight, reduction=self.reduction)
+
+class MultiMarginLoss(_WeightedLoss):
+    "Multi-class hinge loss Σ_{j≠y} max(0, margin - x[y] + x[j])^p / C: input (N, C) or (C,), target classes (N) or ()."
+    def __init__(self, p=1, margin=1.0, weight=None, size_average=None, reduce=None, reduction='mean'):
+        super().__init__(weight, size_average, reduce, reduction)
+        if p != 1 and p != 2: raise ValueError("only p == 1 and p == 2 supported")
+        if weight is not None and weight.dim() != 1:
+            raise ValueError(f"MultiMarginLoss: expected weight to be None or 1D tensor, got {weight.dim()}D instead")
+        self.p, self.margin = p, margin
+    def forward(self, input, target):
+        return F.multi_margin_loss(input, target, p=self.p, margin=self.margin, weight=self.weight, reduction=self.reduction)
+
+class MultiLabelMarginLoss(_Loss):
+    "Hinge between each target class and each other class: input (N, C) or (C,), target class ids of the same shape, ended by -1."
+    def forward(self, input, target): return F.multilabel_margin_loss(input, target, reduction=self.reduction)
