@@ -6,16 +6,7 @@ import torch
 import tinygrad_edu as tg
 from tinygrad_edu import optim as tgo
 
-SHAPES = [(3, 4), (5,)]
-
-def grad_fn(a):
-    "A gradient that depends on the parameter (so errors would compound), in the parameter's dtype."
-    return (np.sin(3 * a) + 0.5 * a - 0.1).astype(a.dtype)
-
-def make_params(dtype=np.float32, seed=0):
-    rng = np.random.default_rng(seed)
-    arrs = [rng.standard_normal(s).astype(dtype) for s in SHAPES]
-    return [torch.tensor(a, requires_grad=True) for a in arrs], [tg.tensor(a, requires_grad=True) for a in arrs]
+from test_optim import SHAPES, grad_fn, make_params     # the parameters and gradients of test_optim.py
 
 def trajectories(name, kw, steps=15, dtype=np.float32):
     "`steps` updates of both libraries' optimizer `name` on the same parameter-dependent gradients."
