@@ -7,8 +7,10 @@ __version__ = "0.1.0"
 __all__ = ['float', 'double', 'half', 'cfloat', 'cdouble', 'long', 'int', 'short', 'bool', 'FloatTensor', 'DoubleTensor',
            'HalfTensor', 'LongTensor', 'IntTensor', 'ShortTensor', 'ByteTensor', 'CharTensor', 'BoolTensor', 'inf',
            'nan', 'pi', 'e', 'contiguous_format', 'preserve_format', 'channels_last', 'backends', 'special',
-           'is_tensor', 'numel', 'memory_format', 'finfo', 'iinfo', 'typename', 'get_num_threads', 'set_num_threads',
-           'use_deterministic_algorithms', 'are_deterministic_algorithms_enabled']
+           'hardshrink', 'celu', 'celu_', 'selu_', 'rrelu', 'rrelu_', 'alpha_dropout', 'alpha_dropout_',
+           'feature_alpha_dropout', 'feature_alpha_dropout_', 'poisson_nll_loss', 'is_tensor', 'numel', 'memory_format',
+           'finfo', 'iinfo', 'typename', 'get_num_threads', 'set_num_threads', 'use_deterministic_algorithms',
+           'are_deterministic_algorithms_enabled']
 
 # %% ../nbs/12_namespace.ipynb #f5f3b811
 import builtins as _builtins
@@ -45,6 +47,31 @@ long, int, short, bool = int64, int32, int16, bool_
 from . import nn   # after the op modules (their patches are applied in layer order): torch.nn.Linear works
 from . import jit, autograd_functional  # last: they import nn / the op modules
 from .jit import compile, set_float32_matmul_precision, get_float32_matmul_precision
+
+# %% ../nbs/12_namespace.ipynb #b742a0a3
+from .nn import functional as _F
+from .nn.more_layers import channel_shuffle, native_channel_shuffle
+from .tensor import patch_method as _patch_method
+
+@_patch_method
+def hardshrink(self, lambd=0.5): return _F.hardshrink(self, lambd)   # the method; the function below replaces the name
+
+def celu(input, alpha=1.): return _F.celu(input, alpha)
+def celu_(input, alpha=1.): return _F.celu(input, alpha, inplace=True)
+def selu_(input): return _F.selu(input, inplace=True)
+def rrelu(input, lower=1. / 8, upper=1. / 3, training=False, generator=None): return _F.rrelu(input, lower, upper, training)
+def rrelu_(input, lower=1. / 8, upper=1. / 3, training=False, generator=None): return _F.rrelu(input, lower, upper, training, inplace=True)
+def hardshrink(input, lambd=0.5): return _F.hardshrink(input, lambd)
+def alpha_dropout(input, p, train): return _F.alpha_dropout(input, p, train)
+def alpha_dropout_(input, p, train): return _F.alpha_dropout(input, p, train, inplace=True)
+def feature_alpha_dropout(input, p, train): return _F.feature_alpha_dropout(input, p, train)
+def feature_alpha_dropout_(input, p, train): return _F.feature_alpha_dropout(input, p, train, inplace=True)
+
+def poisson_nll_loss(input, target, log_input, full, eps, reduction):
+    "ATen's form of `F.poisson_nll_loss`: every argument required, `reduction` an int (0 none, 1 mean, 2 sum)."
+    if not isinstance(reduction, _builtins.int) or isinstance(reduction, _builtins.bool):
+        raise TypeError(f"poisson_nll_loss(): argument 'reduction' (position 6) must be int, not {type(reduction).__name__}")
+    return _F.poisson_nll_loss(input, target, log_input, full, eps=eps, reduction=('none', 'mean', 'sum')[reduction])
 
 # %% ../nbs/12_namespace.ipynb #4358cd94
 class _LegacyTensorType(type):

@@ -20,7 +20,8 @@ __all__ = ['Module', 'Parameter', 'Sequential', 'ModuleList', 'ModuleDict', 'Par
            'TripletMarginLoss', 'CELU', 'Hardshrink', 'Softshrink', 'Tanhshrink', 'Softsign', 'RReLU',
            'AdaptiveMaxPool1d', 'AlphaDropout', 'FeatureAlphaDropout', 'LocalResponseNorm', 'GaussianNLLLoss',
            'PoissonNLLLoss', 'HingeEmbeddingLoss', 'SoftMarginLoss', 'MultiLabelSoftMarginLoss', 'MultiMarginLoss',
-           'MultiLabelMarginLoss', 'functional', 'init', 'utils']
+           'MultiLabelMarginLoss', 'MaxUnpool1d', 'MaxUnpool2d', 'LPPool1d', 'LPPool2d', 'ChannelShuffle', 'LazyLinear',
+           'LazyConv1d', 'LazyConv2d', 'UninitializedParameter', 'functional', 'init', 'utils']
 
 # %% ../../nbs/05j_nn.ipynb #37a5d6bc
 from .module import Module, Parameter
@@ -39,6 +40,8 @@ from .rnn import RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCel
 from .layers import ConvTranspose1d, ConvTranspose2d, PixelShuffle, PixelUnshuffle, GLU, RMSNorm, EmbeddingBag, Unfold, Fold
 from .layers import AdaptiveMaxPool1d, AlphaDropout, FeatureAlphaDropout, LocalResponseNorm
 from .attention import MultiheadAttention, TransformerEncoderLayer, TransformerEncoder, TransformerDecoderLayer, TransformerDecoder, Transformer
+from .more_layers import (MaxUnpool1d, MaxUnpool2d, LPPool1d, LPPool2d, ChannelShuffle, LazyLinear,
+    LazyConv1d, LazyConv2d, UninitializedParameter)   # importing it also adds F.max_unpool2d & co.
 from . import functional, init, utils
 from .utils import rnn as _rnn      # nn.utils.rnn.pad_sequence
 
@@ -58,4 +61,5 @@ _all_ = ['Module', 'Parameter', 'Sequential', 'ModuleList', 'ModuleDict', 'Param
          'ConvTranspose2d', 'PixelShuffle', 'PixelUnshuffle', 'GLU', 'RMSNorm', 'EmbeddingBag', 'Unfold', 'Fold', 'MarginRankingLoss', 'CosineEmbeddingLoss', 'TripletMarginLoss',
          'CELU', 'Hardshrink', 'Softshrink', 'Tanhshrink', 'Softsign', 'RReLU', 'AdaptiveMaxPool1d', 'AlphaDropout',
          'FeatureAlphaDropout', 'LocalResponseNorm', 'GaussianNLLLoss', 'PoissonNLLLoss', 'HingeEmbeddingLoss', 'SoftMarginLoss',
-         'MultiLabelSoftMarginLoss', 'MultiMarginLoss', 'MultiLabelMarginLoss', 'functional', 'init', 'utils']
+         'MultiLabelSoftMarginLoss', 'MultiMarginLoss', 'MultiLabelMarginLoss', 'MaxUnpool1d', 'MaxUnpool2d', 'LPPool1d',
+         'LPPool2d', 'ChannelShuffle', 'LazyLinear', 'LazyConv1d', 'LazyConv2d', 'UninitializedParameter', 'functional', 'init', 'utils']

@@ -199,7 +199,8 @@ def interpolate(input, size=None, scale_factor=None, mode='nearest', align_corne
     return x
 
 def upsample(input, size=None, scale_factor=None, mode='nearest', align_corners=None):
-    "Deprecated name of `interpolate`."
+    "Deprecated name of `interpolate` (warns, as PyTorch does)."
+    warnings.warn("`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` instead.", stacklevel=2)
     return interpolate(input, size, scale_factor, mode, align_corners)
 
 # %% ../../nbs/05c_functional.ipynb #9e0cb28d
