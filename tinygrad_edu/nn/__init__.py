@@ -20,7 +20,9 @@ __all__ = ['Module', 'Parameter', 'Sequential', 'ModuleList', 'ModuleDict', 'Par
            'TripletMarginLoss', 'CELU', 'Hardshrink', 'Softshrink', 'Tanhshrink', 'Softsign', 'RReLU',
            'AdaptiveMaxPool1d', 'AlphaDropout', 'FeatureAlphaDropout', 'LocalResponseNorm', 'GaussianNLLLoss',
            'PoissonNLLLoss', 'HingeEmbeddingLoss', 'SoftMarginLoss', 'MultiLabelSoftMarginLoss', 'MultiMarginLoss',
-           'MultiLabelMarginLoss', 'functional', 'init', 'utils']
+           'MultiLabelMarginLoss', 'Conv3d', 'MaxPool3d', 'AvgPool3d', 'AdaptiveAvgPool3d', 'AdaptiveMaxPool3d',
+           'Dropout3d', 'InstanceNorm3d', 'ConstantPad3d', 'ZeroPad3d', 'ReflectionPad3d', 'ReplicationPad3d',
+           'CircularPad3d', 'functional', 'init', 'utils']
 
 # %% ../../nbs/05j_nn.ipynb #37a5d6bc
 from .module import Module, Parameter
@@ -38,6 +40,9 @@ from .loss import (CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, SmoothL1Loss, Hub
 from .rnn import RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCell
 from .layers import ConvTranspose1d, ConvTranspose2d, PixelShuffle, PixelUnshuffle, GLU, RMSNorm, EmbeddingBag, Unfold, Fold
 from .layers import AdaptiveMaxPool1d, AlphaDropout, FeatureAlphaDropout, LocalResponseNorm
+from .layers import (Conv3d, MaxPool3d, AvgPool3d, AdaptiveAvgPool3d, AdaptiveMaxPool3d, Dropout3d,
+    ConstantPad3d, ZeroPad3d, ReflectionPad3d, ReplicationPad3d, CircularPad3d)
+from .activation import InstanceNorm3d
 from .attention import MultiheadAttention, TransformerEncoderLayer, TransformerEncoder, TransformerDecoderLayer, TransformerDecoder, Transformer
 from . import functional, init, utils
 from .utils import rnn as _rnn      # nn.utils.rnn.pad_sequence
@@ -58,4 +63,6 @@ _all_ = ['Module', 'Parameter', 'Sequential', 'ModuleList', 'ModuleDict', 'Param
          'ConvTranspose2d', 'PixelShuffle', 'PixelUnshuffle', 'GLU', 'RMSNorm', 'EmbeddingBag', 'Unfold', 'Fold', 'MarginRankingLoss', 'CosineEmbeddingLoss', 'TripletMarginLoss',
          'CELU', 'Hardshrink', 'Softshrink', 'Tanhshrink', 'Softsign', 'RReLU', 'AdaptiveMaxPool1d', 'AlphaDropout',
          'FeatureAlphaDropout', 'LocalResponseNorm', 'GaussianNLLLoss', 'PoissonNLLLoss', 'HingeEmbeddingLoss', 'SoftMarginLoss',
-         'MultiLabelSoftMarginLoss', 'MultiMarginLoss', 'MultiLabelMarginLoss', 'functional', 'init', 'utils']
+         'MultiLabelSoftMarginLoss', 'MultiMarginLoss', 'MultiLabelMarginLoss',
+         'Conv3d', 'MaxPool3d', 'AvgPool3d', 'AdaptiveAvgPool3d', 'AdaptiveMaxPool3d', 'Dropout3d', 'InstanceNorm3d',
+         'ConstantPad3d', 'ZeroPad3d', 'ReflectionPad3d', 'ReplicationPad3d', 'CircularPad3d', 'functional', 'init', 'utils']
