@@ -275,7 +275,7 @@ def pad(input, pad, mode='constant', value=None):
     for i, (l, r) in enumerate(pads):
         d, n = input.ndim - 1 - i, input.shape[input.ndim - 1 - i]
         if mode == 'reflect' and (l >= n or r >= n):
-            raise RuntimeError(f"Argument #4: Padding size should be less than the corresponding input dimension, but got: padding ({l}, {r}) at dimension {d} of input {list(input.shape)}")
+            raise RuntimeError(f"Argument #{4 + 2 * i}: Padding size should be less than the corresponding input dimension, but got: padding ({l}, {r}) at dimension {d} of input {list(input.shape)}")
         if mode == 'circular' and (l > n or r > n):
             raise RuntimeError("Padding value causes wrapping around more than once.")
     return _pad_fn(mode, k).apply(input, pads, mode)

@@ -21,7 +21,9 @@ __all__ = ['Module', 'Parameter', 'Sequential', 'ModuleList', 'ModuleDict', 'Par
            'AdaptiveMaxPool1d', 'AlphaDropout', 'FeatureAlphaDropout', 'LocalResponseNorm', 'GaussianNLLLoss',
            'PoissonNLLLoss', 'HingeEmbeddingLoss', 'SoftMarginLoss', 'MultiLabelSoftMarginLoss', 'MultiMarginLoss',
            'MultiLabelMarginLoss', 'MaxUnpool1d', 'MaxUnpool2d', 'LPPool1d', 'LPPool2d', 'ChannelShuffle', 'LazyLinear',
-           'LazyConv1d', 'LazyConv2d', 'UninitializedParameter', 'functional', 'init', 'utils']
+           'LazyConv1d', 'LazyConv2d', 'UninitializedParameter', 'Conv3d', 'MaxPool3d', 'AvgPool3d',
+           'AdaptiveAvgPool3d', 'AdaptiveMaxPool3d', 'Dropout3d', 'InstanceNorm3d', 'ConstantPad3d', 'ZeroPad3d',
+           'ReflectionPad3d', 'ReplicationPad3d', 'CircularPad3d', 'functional', 'init', 'utils']
 
 # %% ../../nbs/05j_nn.ipynb #37a5d6bc
 from .module import Module, Parameter
@@ -39,6 +41,9 @@ from .loss import (CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, SmoothL1Loss, Hub
 from .rnn import RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCell
 from .layers import ConvTranspose1d, ConvTranspose2d, PixelShuffle, PixelUnshuffle, GLU, RMSNorm, EmbeddingBag, Unfold, Fold
 from .layers import AdaptiveMaxPool1d, AlphaDropout, FeatureAlphaDropout, LocalResponseNorm
+from .layers import (Conv3d, MaxPool3d, AvgPool3d, AdaptiveAvgPool3d, AdaptiveMaxPool3d, Dropout3d,
+    ConstantPad3d, ZeroPad3d, ReflectionPad3d, ReplicationPad3d, CircularPad3d)
+from .activation import InstanceNorm3d
 from .attention import MultiheadAttention, TransformerEncoderLayer, TransformerEncoder, TransformerDecoderLayer, TransformerDecoder, Transformer
 from .more_layers import (MaxUnpool1d, MaxUnpool2d, LPPool1d, LPPool2d, ChannelShuffle, LazyLinear,
     LazyConv1d, LazyConv2d, UninitializedParameter)   # importing it also adds F.max_unpool2d & co.
@@ -62,4 +67,6 @@ _all_ = ['Module', 'Parameter', 'Sequential', 'ModuleList', 'ModuleDict', 'Param
          'CELU', 'Hardshrink', 'Softshrink', 'Tanhshrink', 'Softsign', 'RReLU', 'AdaptiveMaxPool1d', 'AlphaDropout',
          'FeatureAlphaDropout', 'LocalResponseNorm', 'GaussianNLLLoss', 'PoissonNLLLoss', 'HingeEmbeddingLoss', 'SoftMarginLoss',
          'MultiLabelSoftMarginLoss', 'MultiMarginLoss', 'MultiLabelMarginLoss', 'MaxUnpool1d', 'MaxUnpool2d', 'LPPool1d',
-         'LPPool2d', 'ChannelShuffle', 'LazyLinear', 'LazyConv1d', 'LazyConv2d', 'UninitializedParameter', 'functional', 'init', 'utils']
+         'LPPool2d', 'ChannelShuffle', 'LazyLinear', 'LazyConv1d', 'LazyConv2d', 'UninitializedParameter',
+         'Conv3d', 'MaxPool3d', 'AvgPool3d', 'AdaptiveAvgPool3d', 'AdaptiveMaxPool3d', 'Dropout3d', 'InstanceNorm3d',
+         'ConstantPad3d', 'ZeroPad3d', 'ReflectionPad3d', 'ReplicationPad3d', 'CircularPad3d', 'functional', 'init', 'utils']

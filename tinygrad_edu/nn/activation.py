@@ -6,7 +6,7 @@
 __all__ = ['init_', 'ReLU', 'LeakyReLU', 'ELU', 'SELU', 'GELU', 'SiLU', 'Mish', 'Sigmoid', 'Tanh', 'Softplus', 'Hardtanh',
            'ReLU6', 'Hardswish', 'Hardsigmoid', 'LogSigmoid', 'PReLU', 'Threshold', 'Softmax2d', 'Softmax', 'Softmin',
            'LogSoftmax', 'CELU', 'Hardshrink', 'Softshrink', 'Tanhshrink', 'Softsign', 'RReLU', 'BatchNorm1d',
-           'BatchNorm2d', 'BatchNorm3d', 'InstanceNorm1d', 'InstanceNorm2d', 'LayerNorm', 'GroupNorm']
+           'BatchNorm2d', 'BatchNorm3d', 'InstanceNorm1d', 'InstanceNorm2d', 'InstanceNorm3d', 'LayerNorm', 'GroupNorm']
 
 # %% ../../nbs/05e_activations.ipynb #adbbc95d
 import warnings
@@ -282,6 +282,12 @@ class InstanceNorm2d(_InstanceNorm):
     _no_batch_dim = 3
     def _check_input_dim(self, input):
         if input.dim() not in (3, 4): raise ValueError(f"expected 3D or 4D input (got {input.dim()}D input)")
+
+class InstanceNorm3d(_InstanceNorm):
+    "Instance normalisation of (N, C, D, H, W) or (C, D, H, W) input (videos, volumes)."
+    _no_batch_dim = 4
+    def _check_input_dim(self, input):
+        if input.dim() not in (4, 5): raise ValueError(f"expected 4D or 5D input (got {input.dim()}D input)")
 
 # %% ../../nbs/05e_activations.ipynb #795dd23d
 class LayerNorm(Module):

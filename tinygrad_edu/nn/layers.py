@@ -9,7 +9,9 @@ __all__ = ['Identity', 'Linear', 'Bilinear', 'Flatten', 'Unflatten', 'Conv1d', '
            'ReflectionPad2d', 'ReplicationPad1d', 'ReplicationPad2d', 'CircularPad1d', 'CircularPad2d',
            'CosineSimilarity', 'PairwiseDistance', 'Upsample', 'UpsamplingNearest2d', 'UpsamplingBilinear2d',
            'ConvTranspose2d', 'ConvTranspose1d', 'PixelShuffle', 'PixelUnshuffle', 'GLU', 'RMSNorm', 'Unfold', 'Fold',
-           'EmbeddingBag', 'AdaptiveMaxPool1d', 'AlphaDropout', 'FeatureAlphaDropout', 'LocalResponseNorm']
+           'EmbeddingBag', 'AdaptiveMaxPool1d', 'AlphaDropout', 'FeatureAlphaDropout', 'LocalResponseNorm', 'Conv3d',
+           'MaxPool3d', 'AvgPool3d', 'AdaptiveAvgPool3d', 'AdaptiveMaxPool3d', 'Dropout3d', 'ConstantPad3d',
+           'ZeroPad3d', 'ReflectionPad3d', 'ReplicationPad3d', 'CircularPad3d']
 
 # %% ../../nbs/05d_layers.ipynb #91470aee
 import math, collections.abc
@@ -531,3 +533,54 @@ class LocalResponseNorm(Module):
         self.size, self.alpha, self.beta, self.k = size, alpha, beta, k
     def forward(self, input): return F.local_response_norm(input, self.size, self.alpha, self.beta, self.k)
     def extra_repr(self): return '{size}, alpha={alpha}, beta={beta}, k={k}'.format(**self.__dict__)
+
+# %% ../../nbs/05d_layers.ipynb #15a3230f
+from . import volumetric as _volumetric   # adds conv3d, max_pool3d, ... to nn.functional
+
+class Conv3d(_ConvNd):
+    "3-D convolution: (N, C_in, D, H, W) -> (N, C_out, D_out, H_out, W_out)."
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
+                 padding_mode='zeros', device=None, dtype=None):
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode, 3, device, dtype)
+    def forward(self, input): return self._conv(F.conv3d, input)
+
+class MaxPool3d(MaxPool2d):
+    "Max over kD×kH×kW boxes: (N, C, D, H, W) -> (N, C, D_out, H_out, W_out)."
+    def forward(self, input):
+        return F.max_pool3d(input, self.kernel_size, self.stride, self.padding, self.dilation, ceil_mode=self.ceil_mode,
+                            return_indices=self.return_indices)
+
+class AvgPool3d(AvgPool2d):
+    "Mean over kD×kH×kW boxes: (N, C, D, H, W) -> (N, C, D_out, H_out, W_out)."
+    def forward(self, input):
+        return F.avg_pool3d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode, self.count_include_pad,
+                            self.divisor_override)
+
+class AdaptiveAvgPool3d(AdaptiveAvgPool2d):
+    "Average pooling of (N, C, D, H, W) to a fixed (D_out, H_out, W_out)."
+    def forward(self, input): return F.adaptive_avg_pool3d(input, self.output_size)
+
+class AdaptiveMaxPool3d(AdaptiveMaxPool2d):
+    "Max pooling of (N, C, D, H, W) to a fixed (D_out, H_out, W_out)."
+    def forward(self, input): return F.adaptive_max_pool3d(input, self.output_size, self.return_indices)
+
+class Dropout3d(_DropoutNd):
+    "In training, zero whole channels (volumes) of (N, C, D, H, W) input."
+    def forward(self, input): return F.dropout3d(input, self.p, self.training, self.inplace)
+
+class ConstantPad3d(_ConstantPadNd):
+    "Pad the last three dims with `value`."
+    n = 3
+class ZeroPad3d(ConstantPad3d):
+    "Pad the last three dims with zeros."
+    def __init__(self, padding): super().__init__(padding, 0.0)
+    def extra_repr(self): return f'{self.padding}'
+class ReflectionPad3d(_PadNd):
+    "Pad the last three dims with their mirror image."
+    mode, n = 'reflect', 3
+class ReplicationPad3d(_PadNd):
+    "Pad the last three dims by repeating the edge values."
+    mode, n = 'replicate', 3
+class CircularPad3d(_PadNd):
+    "Pad the last three dims by wrapping around."
+    mode, n = 'circular', 3
