@@ -243,14 +243,19 @@ def pool_out_size(n, k, s, p, d, ceil_mode):
     if ceil_mode and (out - 1) * s >= n + p: out -= 1
     return out
 
-def _pool_geometry(x, kernel_size, stride, padding, dilation, ceil_mode):
-    if x.ndim not in (3, 4): raise RuntimeError("non-empty 3D or 4D (batch mode) tensor expected for input")
-    k = _ntuple(kernel_size, 2, 'kernel_size')
-    s = k if stride is None or (isinstance(stride, (tuple, list)) and len(stride) == 0) else _ntuple(stride, 2, 'stride')
-    p, d = _ntuple(padding, 2, 'padding'), _ntuple(dilation, 2, 'dilation')
+def _pool_params(kernel_size, stride, padding, dilation, nd):
+    "kernel, stride (default: the kernel), padding, dilation as `nd`-tuples, padding checked as PyTorch does."
+    k = _ntuple(kernel_size, nd, 'kernel_size')
+    s = k if stride is None or (isinstance(stride, (tuple, list)) and len(stride) == 0) else _ntuple(stride, nd, 'stride')
+    p, d = _ntuple(padding, nd, 'padding'), _ntuple(dilation, nd, 'dilation')
     for pi, ki, di in zip(p, k, d):
         if pi > ((ki - 1) * di + 1) // 2:
             raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={pi}, kernel_size={ki} and dilation={di}")
+    return k, s, p, d
+
+def _pool_geometry(x, kernel_size, stride, padding, dilation, ceil_mode):
+    if x.ndim not in (3, 4): raise RuntimeError("non-empty 3D or 4D (batch mode) tensor expected for input")
+    k, s, p, d = _pool_params(kernel_size, stride, padding, dilation, 2)
     H, W = x.shape[-2:]
     oh, ow = (pool_out_size(n, ki, si, pi, di, ceil_mode) for n, ki, si, pi, di in zip((H, W), k, s, p, d))
     if oh < 1 or ow < 1:

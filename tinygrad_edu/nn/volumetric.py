@@ -10,7 +10,7 @@ __all__ = ['conv3d', 'max_pool3d', 'max_pool3d_with_indices', 'avg_pool3d', 'ada
 import math, warnings
 import numpy as np
 from ..tensor import Tensor
-from ..conv import (conv2d, max_pool2d, avg_pool2d, adaptive_avg_pool2d, adaptive_max_pool2d, _check_conv,
+from ..conv import (_pool_params, conv2d, max_pool2d, avg_pool2d, adaptive_avg_pool2d, adaptive_max_pool2d, _check_conv,
                                _ntuple, _conv_padding, pool_out_size, _adaptive_windows, _avg_matrix)
 from ..rearrange import pad
 from ..movement import stack
@@ -61,12 +61,7 @@ def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 # %% ../../nbs/05cb_volumetric.ipynb #857d679a
 def _pool3d_geometry(x, kernel_size, stride, padding, dilation, ceil_mode, name):
     if x.ndim not in (4, 5): raise RuntimeError("non-empty 4D or 5D (batch mode) tensor expected for input")
-    k = _ntuple(kernel_size, 3, 'kernel_size')
-    s = k if stride is None or (isinstance(stride, (tuple, list)) and len(stride) == 0) else _ntuple(stride, 3, 'stride')
-    p, d = _ntuple(padding, 3, 'padding'), _ntuple(dilation, 3, 'dilation')
-    for pi, ki, di in zip(p, k, d):
-        if pi > ((ki - 1) * di + 1) // 2:
-            raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={pi}, kernel_size={ki} and dilation={di}")
+    k, s, p, d = _pool_params(kernel_size, stride, padding, dilation, 3)
     C, (D, H, W) = x.shape[-4], x.shape[-3:]
     if name == 'avg' and any(n + 2 * pi < ki for n, pi, ki in zip((D, H, W), p, k)):
         raise RuntimeError(f"input image (T: {D} H: {H} W: {W}) smaller than kernel size (kT: {k[0]} kH: {k[1]} kW: {k[2]})")
