@@ -59,7 +59,9 @@ def _adv_array(i, xp):
     if isinstance(i, Tensor): a = a.copy()      # backward must not see later in-place changes of the index tensor
     if not hasattr(a, 'dtype'): a = xp.asarray(a)
     if a.dtype == np.uint8: a = a.astype(bool)
-    if a.dtype.kind not in 'iub': raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+    if a.dtype.kind not in 'iub':
+        if isinstance(i, numbers.Number): raise IndexError(f"only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices (got {type(i).__name__})")
+        raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
     return a
 
 def _dims_used(i, xp):
@@ -70,6 +72,8 @@ def _dims_used(i, xp):
 
 def _parse_index(self, idx):
     "Apply the basic part of `idx` as views; return `(view, advanced index tuple or None)`."
+    if isinstance(idx, list) and len(idx) < 32 and builtins.any(   # PyTorch (and old NumPy) read x[[[0, 1], [1, 2]]] as x[[0, 1], [1, 2]]
+            isinstance(i, (list, tuple, Tensor, slice)) or i is None or i is Ellipsis for i in idx): idx = tuple(idx)
     items = idx if isinstance(idx, tuple) else (idx,)
     xp = xp_of_array(self.array)
     used = builtins.sum(_dims_used(i, xp) for i in items)
@@ -88,7 +92,9 @@ def _parse_index(self, idx):
             f = lambda v: v.item() if isinstance(v, Tensor) else v
             t = _slice(t, d, f(i.start), f(i.stop), f(i.step)); d += 1; od += 1
         else:
-            a = _adv_array(i, xp); adv[d] = a
+            a = _adv_array(i, xp)
+            if a.ndim == 0 and a.dtype == bool: t, a = Unsqueeze.apply(t, d), a.reshape(1)   # x[True]: a new size-1 dim, kept or emptied
+            adv[d] = a
             k = a.ndim if a.dtype == bool else 1
             d += k; od += k
     if not adv: return (Alias.apply(t) if t is self else t), None
@@ -209,17 +215,36 @@ def _value_for_put(self, value):
         return _as_src(value, self)
     return value
 
+def _check_put_shape(t, adv, value):
+    "PyTorch's errors for a value tensor that does not broadcast to the indexed region `t[adv]`."
+    if not isinstance(value, Tensor): return
+    xp = xp_of_array(t.array)
+    target = t.array.shape if adv is None else xp.broadcast_to(xp.zeros((), t.array.dtype), t.array.shape)[adv].shape
+    vs = value.array.shape
+    while len(vs) > len(target) and vs[0] == 1: vs = vs[1:]      # leading 1s of the value are dropped
+    try: ok = np.broadcast_shapes(target, vs) == tuple(target)
+    except ValueError: ok = False
+    if ok: return
+    if adv is not None: raise RuntimeError(f"shape mismatch: value tensor of shape {list(value.shape)} cannot be broadcast to indexing result of shape {list(target)}")
+    if len(vs) > len(target): raise RuntimeError(f"expand(torch.{_T._TYPE_NAMES[value.dtype.name]}Tensor{{{list(vs)}}}, size={list(target)}): the number of sizes provided ({len(target)}) must be greater or equal to the number of dimensions in the tensor ({len(vs)})")
+    i = builtins.max(k for k in range(-len(vs), 0) if vs[k] not in (1, target[k]))
+    raise RuntimeError(f"The expanded size of the tensor ({target[i]}) must match the existing size ({vs[i]}) at non-singleton dimension {len(target) + i}.  Target sizes: {list(target)}.  Tensor sizes: {list(vs)}")
+
 @patch_method
 def __setitem__(self, idx, value):
-    value = _value_for_put(self, value)
-    if not needs_inplace_autograd(self, value):
+    if isinstance(value, Tensor): value = _as_src(value, self)
+    graph = needs_inplace_autograd(self, value)
+    if graph: t, adv = _parse_index(self, idx)
+    else:
         with no_grad(): t, adv = _parse_index(self, idx)
+    if adv is not None: _value_for_put(self, value)     # dtypes must match; a basic index copies with a cast
+    _check_put_shape(t, adv, value)
+    if not graph:
         _check_writable(t)
         v = value.to(self.dtype).array if isinstance(value, Tensor) else value
         t.array[adv if adv is not None else ...] = v
         _bump_version(self)
         return
-    t, adv = _parse_index(self, idx)
     if adv is None: t.copy_(value)
     else: record_inplace(t, lambda old: IndexPut.apply(old, value, adv))
 
@@ -243,7 +268,8 @@ def _along(index, dim):
     return tuple(index if k == dim else xp.arange(n).reshape((n,) + (1,) * (index.ndim - 1 - k)) for k, n in enumerate(index.shape))
 
 def _check_bounds(index, n, dim, err=RuntimeError):
-    bad = index[(index >= n) | (index < -n)]
+    "gather/scatter take no negative indices."
+    bad = index[(index >= n) | (index < 0)]
     if bad.size: raise err(f"index {builtins.int(bad.reshape(-1)[0])} is out of bounds for dimension {dim} with size {n}")
 
 class Gather(Index):
@@ -334,13 +360,18 @@ def _dim_index(self, dim, index, name):
     if index.ndim > 1: raise IndexError(f"{name}(): Index is supposed to be a vector")
     d = _wrap_dim(dim, self.ndim)
     n = self.shape[d] if self.ndim else 1
-    bad = index.array[(index.array >= n) | (index.array < (0 if name == 'index_select' else -n))]
-    if bad.size: raise IndexError(f"index out of range in self") if name != 'index_select' or d == 0 else \
-        RuntimeError(f"INDICES element is out of DATA bounds, id={builtins.int(bad.reshape(-1)[0])} axis_dim={n}")
+    bad = index.array[(index.array >= n) | (index.array < (-n if name == 'index_fill' else 0))]
+    if bad.size:
+        i = builtins.int(bad.reshape(-1)[0])
+        if name == 'index_select':
+            raise IndexError("index out of range in self") if d == 0 else RuntimeError(f"INDICES element is out of DATA bounds, id={i} axis_dim={n}")
+        msg = f"{'index_copy_(): ' if name == 'index_copy' else ''}index {i} is out of bounds for dimension {d} with size {n}"
+        raise RuntimeError(msg) if name == 'index_add' else IndexError(msg)
     return (slice(None),) * d + (index.array.reshape(-1),)
 
 def index_select(input, dim, index):
     "The slices `index` along `dim` (a copy)."
+    if input.ndim == 0: return index_select(input.reshape(1), 0, index).reshape(())
     return IndexSelect.apply(input, _dim_index(input, dim, index, 'index_select'))
 
 def take(input, index):
@@ -352,11 +383,17 @@ def take(input, index):
 
 def index_add(input, dim, index, source, *, alpha=1):
     "Add `alpha * source` into the slices `index` along `dim` (repeated indices add up)."
-    return IndexAdd.apply(input, source if alpha == 1 else source * alpha, _dim_index(input, dim, index, 'index_add'), True)
+    idx = _dim_index(input, dim, index, 'index_add'); d = _wrap_dim(dim, input.ndim)
+    if source.ndim and index.numel() != source.shape[d]:
+        raise RuntimeError(f"index_add_(): Number of indices ({index.numel()}) should be equal to source.size(dim): ({source.shape[d]}), for dim: {d}")
+    return IndexAdd.apply(input, source if alpha == 1 else source * alpha, idx, True)
 
 def index_copy(input, dim, index, source):
     "Copy `source` into the slices `index` along `dim`."
-    return IndexCopy.apply(input, source, _dim_index(input, dim, index, 'index_copy'))
+    idx = _dim_index(input, dim, index, 'index_copy'); d = _wrap_dim(dim, input.ndim)
+    if source.ndim and index.numel() != source.shape[d]:
+        raise IndexError(f"index_copy_(): Number of indices ({index.numel()}) should be equal to source.size(dim) ({source.shape[d]})")
+    return IndexCopy.apply(input, source, idx)
 
 def index_fill(input, dim, index, value):
     "Fill the slices `index` along `dim` with `value`."

@@ -21,7 +21,7 @@ from .tensor import Tensor, patch_method, tensor, zeros, ones, arange, eye, floa
 from .autograd import no_grad
 from .reductions import return_types, _return_type
 from .products import linalg
-from .indexing import where, _inplace_op, _scatter_args
+from .indexing import where, _inplace_op, _scatter_args, _check_broadcast
 from .tensor import _dim_arg
 from .autograd import Function
 from .movement import cat, stack
@@ -240,6 +240,7 @@ def rot90(self, k=1, dims=(0, 1)):
     "Rotate by 90° `k` times in the plane `dims` (from the first towards the second)."
     if len(dims) != 2: raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
     d0, d1 = _wrap_dim(dims[0], self.ndim), _wrap_dim(dims[1], self.ndim)
+    if d0 == d1: raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {dims[0]} and dim1 = {dims[1]}")
     k %= 4
     if k == 1: return self.flip(d1).transpose(d0, d1)
     if k == 2: return self.flip(d0, d1)
@@ -258,7 +259,9 @@ def tensor_split(self, indices_or_sections, dim=0):
         sizes = [n // k + (1 if i < n % k else 0) for i in range(k)]
         bounds = list(itertools.accumulate([0] + sizes))
     else:
-        bounds = [0] + [builtins.min(builtins.max(int(i), 0), n) for i in indices_or_sections] + [n]
+        bounds = [0] + [int(i) for i in indices_or_sections] + [n]    # pieces are x[a:b], Python slices (negative b counts from the end)
+        bounds = [slice(a, b).indices(n)[:2] for a, b in zip(bounds[:-1], bounds[1:])]
+        return tuple(self.narrow(d, a, builtins.max(b - a, 0)) for a, b in bounds)
     return tuple(self.narrow(d, a, builtins.max(b - a, 0)) for a, b in zip(bounds[:-1], bounds[1:]))
 
 @patch_method
@@ -299,11 +302,14 @@ def column_stack(tensors):
 
 @patch_method
 def take_along_dim(self, indices, dim=None):
-    "`gather` along `dim` after broadcasting input and indices (flattened when `dim` is None)."
+    "`gather` along `dim` after broadcasting input and indices (flattened when `dim` is None); with a `dim`, negative indices count from the end."
     if dim is None: return self.reshape(-1).gather(0, indices.reshape(-1))
     d = _wrap_dim(dim, self.ndim)
+    if isinstance(indices, Tensor) and indices.dtype.kind == 'i' and (indices.array < 0).any():
+        indices = Tensor._wrap(xp_of_array(indices.array).where(indices.array < 0, indices.array + self.shape[d], indices.array))
     a, b = list(self.shape), list(indices.shape)
     a[d] = b[d] = 1
+    _check_broadcast(a, b)
     shp = list(np.broadcast_shapes(tuple(a), tuple(b)))
     sa, sb = shp.copy(), shp.copy(); sa[d], sb[d] = self.shape[d], indices.shape[d]
     return self.expand(*sa).gather(d, indices.expand(*sb))

@@ -189,6 +189,8 @@ def expand(self, *sizes):
     n, shp = len(sizes), self.array.shape
     if n < len(shp): raise RuntimeError(f"expand(torch.{_T._TYPE_NAMES[self.dtype.name]}Tensor{{{list(shp)}}}, size={list(sizes)}): the number of sizes provided ({n}) must be greater or equal to the number of dimensions in the tensor ({len(shp)})")
     full_shp = (1,) * (n - len(shp)) + shp
+    for i in range(n - len(shp)):
+        if sizes[i] == -1: raise RuntimeError(f"The expanded size of the tensor (-1) isn't allowed in a leading, non-existing dimension {i}")
     target = tuple(s if e == -1 else e for e, s in zip(sizes, full_shp))
     for i, (s, e) in enumerate(zip(full_shp, target)):
         if s != e and s != 1:
@@ -225,6 +227,8 @@ def squeeze(self, dim=None, *, axis=None):
     dim = _dim_arg(dim, axis)
     n, shp = self.array.ndim, self.array.shape
     dims = range(n) if dim is None else [_wrap_dim(d, n) for d in (dim if isinstance(dim, (tuple, list)) else (dim,))]
+    for i, d in enumerate(dims):
+        if d in dims[:i]: raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
     drop = tuple(d for d in dims if n and shp[d] == 1)
     fn = Squeeze if dim is None else SqueezeDims if isinstance(dim, (tuple, list)) else SqueezeDim
     return fn.apply(self, drop, dim)
@@ -268,7 +272,7 @@ def _select(t, d, i):
     return Select.apply(t, (slice(None),) * d + (i,), lambda b: _select(b, d, i))
 
 def _slice(t, d, start=None, stop=None, step=None):
-    if step is not None and step <= 0: raise ValueError("step must be greater than zero")
+    if step is not None and step <= 0: raise ValueError("step must be greater than zero" if step < 0 else "slice step cannot be zero")
     s = slice(*slice(start, stop, step).indices(t.array.shape[d]))
     return Slice.apply(t, (slice(None),) * d + (s,), lambda b: _slice(b, d, s.start, s.stop, s.step))
 

@@ -57,7 +57,7 @@ def flip(self, *dims):
     dims = tuple(dims[0]) if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims
     n = self.array.ndim
     dims = tuple(_wrap_dim(d, n) for d in dims)
-    if len(set(dims)) != len(dims): raise RuntimeError(f"dims has duplicates, original flip dims size={len(dims)}, but unique flip dims size={len(set(dims))}")
+    if len(set(dims)) != len(dims): raise RuntimeError(f"dim {next(d for i, d in enumerate(dims) if d in dims[:i])} appears multiple times in the list of dims")
     return Flip.apply(self, dims)
 
 Tensor.fliplr = lambda self: self.flip(1)

@@ -794,6 +794,7 @@ def _infer_size(shape, numel):
     if shape.count(-1) > 1: raise RuntimeError("only one dimension can be inferred")
     known = math.prod(s for s in shape if s != -1)
     if -1 in shape:
+        if known == 0 and numel == 0: raise RuntimeError(f"cannot reshape tensor of 0 elements into shape {shape} because the unspecified dimension size -1 can be any value and is ambiguous")
         if known == 0 or numel % known: raise RuntimeError(f"shape '{shape}' is invalid for input of size {numel}")
         shape[shape.index(-1)] = numel // known
     elif known != numel: raise RuntimeError(f"shape '{shape}' is invalid for input of size {numel}")
@@ -868,6 +869,8 @@ def squeeze(self, dim=None):
     "Remove dimensions of size 1 (all of them, or those in `dim`)."
     n, shp = self.array.ndim, self.array.shape
     dims = range(n) if dim is None else [_wrap_dim(d, n) for d in (dim if isinstance(dim, (tuple, list)) else (dim,))]
+    for i, d in enumerate(dims):
+        if d in dims[:i]: raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
     drop = tuple(d for d in dims if n and shp[d] == 1)
     return _make_view(self, self.array.squeeze(drop) if drop else self.array[...], lambda b: b.squeeze(dim))
 
@@ -886,6 +889,8 @@ def expand(self, *sizes):
     n, shp = len(sizes), self.array.shape
     if n < len(shp): raise RuntimeError(f"expand(torch.FloatTensor{{{list(shp)}}}, size={list(sizes)}): the number of sizes provided ({n}) must be greater or equal to the number of dimensions in the tensor ({len(shp)})")
     full_shp = (1,) * (n - len(shp)) + shp
+    for i in range(n - len(shp)):
+        if sizes[i] == -1: raise RuntimeError(f"The expanded size of the tensor (-1) isn't allowed in a leading, non-existing dimension {i}")
     target = tuple(s if e == -1 else e for e, s in zip(sizes, full_shp))
     for i, (s, e) in enumerate(zip(full_shp, target)):
         if s != e and s != 1:
@@ -932,6 +937,9 @@ def movedim(self, source, destination):
     src = [source] if isinstance(source, numbers.Integral) else list(source)
     dst = [destination] if isinstance(destination, numbers.Integral) else list(destination)
     n = self.array.ndim
+    if len(src) != len(dst): raise RuntimeError(f"movedim: Invalid source or destination dims: source ({src} dims) should contain the same number of dims as destination ({dst} dims)")
+    for name, ds in (('source', src), ('destination', dst)):
+        if len({_wrap_dim(v, n) for v in ds}) != len(ds): raise RuntimeError(f"movedim: repeated dim in `{name}` ({ds})")
     src, dst = [_wrap_dim(s, n) for s in src], [_wrap_dim(d, n) for d in dst]
     order = [d for d in range(n) if d not in src]
     for d, s in sorted(zip(dst, src)): order.insert(d, s)
@@ -956,8 +964,10 @@ def split(self, split_size_or_sections, dim=0):
 @patch_method
 def chunk(self, chunks, dim=0):
     "Up to `chunks` views of (nearly) equal size along `dim`."
+    if self.array.ndim == 0: raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     if chunks <= 0: raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     n = self.array.shape[_wrap_dim(dim, self.array.ndim)]
+    if n == 0: return self.split([0] * chunks, dim)          # an empty dimension gives `chunks` empty pieces
     return self.split(builtins.max(1, math.ceil(n / chunks)) if n else 1, dim)
 
 @patch_method
