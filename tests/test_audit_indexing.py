@@ -152,3 +152,17 @@ def test_shape_op_edges(f): same(f)
 
 def test_tensor_split_negative_grad():
     same(grad_of(lambda L, x: L.cat(x.tensor_split([-3, 4], dim=2), 1)))
+
+# ---- second round ----
+@pytest.mark.parametrize('f', [
+    lambda L: A(L, 3, 4)[L.tensor(1, dtype=L.uint8)],
+    lambda L: A(L, 3, 4)[L.tensor(0, dtype=L.uint8)],
+    lambda L: A(L, 3, 4).narrow(0, 0, -1),
+    lambda L: A(L, 4).rot90(),
+    lambda L: A(L, 4).masked_fill_(A(L, 3, 4) > 1, 1.0),
+    lambda L: A(L, 4).index_fill_(0, L.tensor([1]), 1.0),
+    lambda L: A(L, 7).tensor_split(L.tensor([[1]])),
+    lambda L: (5 in A(L, 3, 4), 50 in A(L, 3, 4), 2.0 in A(L, 3), L.tensor(3.) in A(L, 2, 2), True in A(L, 2)),
+    lambda L: 'a' in A(L, 3),
+])
+def test_second_round(f): same(f)

@@ -51,7 +51,7 @@ class IndexPutAcc(Function):
 
 # %% ../nbs/04c_indexing.ipynb #935f5b12
 def _is_int(i): return isinstance(i, numbers.Integral) and not isinstance(i, (bool, np.bool_)) or \
-    isinstance(i, Tensor) and i.array.ndim == 0 and i.array.dtype.kind in 'iu'
+    isinstance(i, Tensor) and i.array.ndim == 0 and i.array.dtype.kind in 'iu' and i.array.dtype != np.uint8   # uint8: a mask
 
 def _adv_array(i, xp):
     "An advanced index item as an array (bool masks stay bool; uint8 masks are read as bool, like PyTorch)."
@@ -119,6 +119,13 @@ def __getitem__(self, idx):
     t, adv = _parse_index(self, idx)
     return t if adv is None else Index.apply(t, adv)
 
+@patch_method
+def __contains__(self, element):
+    "`v in x`: is some element of x equal to `v`?"
+    if not isinstance(element, (Tensor, numbers.Number)):
+        raise RuntimeError(f"Tensor.__contains__ only supports Tensor or scalar, but you passed in a {type(element)}.")
+    return builtins.bool((self == element).any().item())
+
 # %% ../nbs/04c_indexing.ipynb #444f1ce7
 class IndexPut(Function):
     "`x[idx] = value` (or `+=` with `accumulate`) out of place. Backward: `g` (zeroed at idx) to x, `g[idx]` to value."
@@ -173,6 +180,8 @@ def _inplace_op(self, fn, *others):
     if needs_inplace_autograd(self, *others): return record_inplace(self, fn)
     _check_inplace(self)
     with no_grad(): r = fn(self)
+    if r.array.shape != self.array.shape:       # e.g. x.masked_fill_(mask) with a mask larger than x
+        raise RuntimeError(f"output with shape {list(self.array.shape)} doesn't match the broadcast shape {list(r.array.shape)}")
     self.array[...] = r.array
     _bump_version(self)
     return self

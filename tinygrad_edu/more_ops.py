@@ -239,6 +239,7 @@ def atleast_3d(*tensors):
 def rot90(self, k=1, dims=(0, 1)):
     "Rotate by 90° `k` times in the plane `dims` (from the first towards the second)."
     if len(dims) != 2: raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
+    if self.ndim < 2: raise RuntimeError(f"expected total dims >= 2, but got total dims = {self.ndim}")
     d0, d1 = _wrap_dim(dims[0], self.ndim), _wrap_dim(dims[1], self.ndim)
     if d0 == d1: raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {dims[0]} and dim1 = {dims[1]}")
     k %= 4
@@ -252,6 +253,7 @@ def tensor_split(self, indices_or_sections, dim=0):
     "Split into `n` nearly equal pieces, or at the given indices (views)."
     d = _wrap_dim(dim, self.ndim); n = self.shape[d]
     if isinstance(indices_or_sections, Tensor):
+        if indices_or_sections.ndim > 1: raise RuntimeError(f"tensor_split expected tensor_indices_or_sections to be a zero-dimensional or one-dimensional tensor, but got a tensor with {indices_or_sections.ndim} dims")
         indices_or_sections = indices_or_sections.tolist()
     if isinstance(indices_or_sections, numbers.Integral):
         k = indices_or_sections

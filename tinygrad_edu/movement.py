@@ -290,6 +290,7 @@ def narrow(self, dim, start, length):
     "Elements `start..start+length` along `dim` (a view)."
     d = _wrap_dim(dim, self.array.ndim)
     if isinstance(start, Tensor): start = start.item()
+    if length < 0: raise RuntimeError("narrow(): length must be non-negative.")
     if start < 0: start += self.array.shape[d]
     if not (0 <= start and start + length <= self.array.shape[d]):
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({self.array.shape[d]}).")
