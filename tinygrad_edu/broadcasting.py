@@ -162,7 +162,15 @@ def _pow(x, y):
     if dt is bool_:   # x ** False is True, x ** True is x
         if isinstance(x, Tensor) and isinstance(y, Tensor): _no_bool(dt, 'pow')
         return _binary(lambda a, b: _xp(x, y).logical_or(a, _xp(x, y).logical_not(b)), x, y, dt)
-    return _binary(_xp(x, y).power, x, y, dt)
+    return _binary(_int_power if dt.kind in 'iu' else _xp(x, y).power, x, y, dt)
+
+def _int_power(a, b):
+    "Integer `a ** b` as PyTorch: a negative exponent truncates `1 / a**|b|` (0 unless `a` is 1 or -1)."
+    xp = xp_of_array(b if isinstance(a, numbers.Number) else a)
+    neg = xp.asarray(b) < 0
+    if not neg.any(): return xp.power(a, b)
+    r = xp.power(a, xp.abs(b))
+    return xp.where(neg & (xp.abs(a) != 1), 0, r).astype(r.dtype)
 
 def _neg(x):
     if x.dtype is bool_: raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")

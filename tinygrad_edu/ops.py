@@ -17,7 +17,7 @@ from .backend import xp_of_array
 from .tensor import Tensor, patch_method, result_type, get_default_dtype, bool_, float32, float64, tensor, ones
 from .autograd import Function, no_grad, gradcheck, needs_inplace_autograd, record_inplace
 from .broadcasting import _add, _sub, _mul, _true_div, _pow, _neg, _div, _remainder, _fmod, _binary, _dtype2, _arrays, _out
-from .pointwise import _unary, _MATH, _float_binary, _xlogy
+from .pointwise import _unary, _MATH, _float_binary, _xlogy, _sign
 
 # %% ../nbs/04_ops.ipynb #a5f1a68b
 def unbroadcast(g, shape):
@@ -258,7 +258,7 @@ class RoundDecimals(_Flat):
     compute = staticmethod(lambda x, d: Tensor._wrap(x.array.copy() if x.array.dtype.kind in 'biu' else xp_of_array(x.array).round(x.array, d)))
 class Sign(_Flat):
     node_name = 'SignBackward0'
-    compute = staticmethod(lambda x: Tensor._wrap(x.array.copy() if x.array.dtype == np.bool_ else xp_of_array(x.array).sign(x.array)))
+    compute = staticmethod(lambda x: Tensor._wrap(_sign(x.array)))
 class Sgn(Sign): node_name = 'SgnBackward0'
 class DivRounded(_Flat):
     node_name = 'DivBackward2'
