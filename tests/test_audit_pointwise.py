@@ -40,3 +40,65 @@ def test_sign_nan():
     t.requires_grad_(); o.requires_grad_()
     t.abs().sum().backward(); o.abs().sum().backward()
     check(o.grad, t.grad)                                   # abs' gradient at NaN is sgn(NaN) = 0
+
+@pytest.mark.parametrize('fn', ['argmax', 'argmin'])
+@pytest.mark.parametrize('shape', [(), (3,), (3, 4)])
+def test_arg_keepdim_without_dim(fn, shape):
+    t, o = T(np.arange(int(np.prod(shape)), dtype='float32').reshape(shape)[::-1] if shape else np.float32(2))
+    check(getattr(o, fn)(keepdim=True), getattr(t, fn)(keepdim=True))
+    check(getattr(tg, fn)(o, None, True), getattr(torch, fn)(t, None, True))
+
+@pytest.mark.parametrize('fn', ['nansum', 'nanmean'])
+@pytest.mark.parametrize('shape', [(0,), (2, 0), (3, 4)])
+def test_nan_reductions_keepdim_without_dim(fn, shape):
+    a = np.random.default_rng(0).uniform(-1, 1, shape).astype('float32')
+    if a.size: a[0, 1] = np.nan
+    t, o = T(a)
+    check(getattr(o, fn)(keepdim=True), getattr(t, fn)(keepdim=True))
+    check(getattr(tg, fn)(o, None, True), getattr(torch, fn)(t, None, True))
+
+@pytest.mark.parametrize('dt', ['int32', 'int64', 'bool'])
+def test_nanmean_integer_raises(dt):
+    t, o = T(np.array([1, 0, 1], dt))
+    with pytest.raises(RuntimeError) as e1: torch.nanmean(t)
+    with pytest.raises(RuntimeError) as e2: tg.nanmean(o)
+    assert str(e1.value) == str(e2.value)
+    with pytest.raises(RuntimeError): o.nanmean(0)
+
+@pytest.mark.parametrize('d1', ['int32', 'int64', 'bool', 'float16', 'float32', 'float64'])
+@pytest.mark.parametrize('d2', ['int32', 'bool', 'float16', 'float32', 'float64'])
+def test_copysign_ldexp_promote(d1, d2):
+    rng = np.random.default_rng(1)
+    a = rng.integers(-3, 4, 5).astype(d1) if d1 != 'bool' else rng.random(5) > .5
+    b = rng.integers(-3, 4, 5).astype(d2) if d2 != 'bool' else rng.random(5) > .5
+    (ta, oa), (tb, ob) = T(a), T(b)
+    check(tg.copysign(oa, ob), torch.copysign(ta, tb), atol=1e-3)
+    if 'bool' in (d1, d2): return                           # (torch: ldexp not implemented for bool)
+    check(tg.ldexp(oa, ob), torch.ldexp(ta, tb), atol=1e-3)
+    check(oa.ldexp(ob), ta.ldexp(tb), atol=1e-3)
+
+@pytest.mark.parametrize('base', [2, 2.5, -3])
+def test_float_power_scalar_base(base):
+    t, o = T(np.array([-1, 0, 2], 'int32'))
+    check(tg.float_power(base, o), torch.float_power(base, t))
+
+@pytest.mark.parametrize('fn', ['softmax', 'log_softmax'])
+@pytest.mark.parametrize('shape,dim', [((0,), 0), ((2, 0), 1), ((2, 0), 0), ((0, 3), -1)])
+def test_softmax_empty(fn, shape, dim):
+    t, o = T(np.zeros(shape, 'float32'))
+    t.requires_grad_(); o.requires_grad_()
+    rt, ro = getattr(torch, fn)(t, dim), getattr(tg, fn)(o, dim)
+    check(ro, rt); check(getattr(o, fn)(dim), getattr(t, fn)(dim))
+    rt.sum().backward(); ro.sum().backward()
+    check(o.grad, t.grad)
+
+@pytest.mark.parametrize('shape,dim', [((0,), None), ((0,), 0), ((2, 0), 1), ((2, 0), 0), ((0, 3), 0)])
+@pytest.mark.parametrize('keepdim', [False, True])
+def test_prod_grad_empty(shape, dim, keepdim):
+    t, o = T(np.zeros(shape, 'float64'))
+    t.requires_grad_(); o.requires_grad_()
+    rt = t.prod() if dim is None else t.prod(dim, keepdim)
+    ro = o.prod() if dim is None else o.prod(dim, keepdim)
+    check(ro, rt)
+    rt.sum().backward(); ro.sum().backward()
+    check(o.grad, t.grad)

@@ -237,6 +237,7 @@ def _others_product(a, axis):
     "Product of all elements but one along `axis` (None: the whole array), zeros handled."
     xp = xp_of_array(a)
     flat = axis is None
+    if a.size == 0: return xp.zeros_like(a)                            # (nothing to leave out)
     b = a.reshape(-1) if flat else xp.moveaxis(a, axis, -1)
     one = xp.ones(b.shape[:-1] + (1,), b.dtype)
     left = xp.concatenate([one, xp.cumprod(b, -1)[..., :-1]], -1)

@@ -172,7 +172,7 @@ def argmax(self, dim=None, keepdim=False, *, axis=None):
     dim = _dim_arg(dim, axis)
     if self.dtype is bool_: raise RuntimeError("argmax(): does not support bool input")
     _check_arg_empty(self, dim, 'argmax')
-    if dim is None: return Tensor._wrap(xp_of_array(self.array).asarray(self.array.argmax()).astype(np.int64))
+    if dim is None: return _flat_arg(self.array.argmax(), self, keepdim)
     return self.max(dim, keepdim).indices
 
 @patch_method
@@ -180,8 +180,12 @@ def argmin(self, dim=None, keepdim=False, *, axis=None):
     "Index of the smallest element (in the flattened tensor, or along `dim`)."
     dim = _dim_arg(dim, axis)
     if self.dtype is bool_: raise RuntimeError("argmin(): does not support bool input")
-    if dim is None: return Tensor._wrap(xp_of_array(self.array).asarray(self.array.argmin()).astype(np.int64))
+    if dim is None: return _flat_arg(self.array.argmin(), self, keepdim)
     return self.min(dim, keepdim).indices
+
+def _flat_arg(i, x, keepdim):
+    "The index `i` into flattened `x` as an int64 tensor: 0-d, or all size-1 dims with `keepdim`."
+    return Tensor._wrap(xp_of_array(x.array).asarray(i).astype(np.int64).reshape((1,) * x.array.ndim if keepdim else ()))
 
 # %% ../nbs/02b_reductions.ipynb #ba69c126
 def _correction(dim, unbiased, correction):
