@@ -102,3 +102,36 @@ def test_prod_grad_empty(shape, dim, keepdim):
     check(ro, rt)
     rt.sum().backward(); ro.sum().backward()
     check(o.grad, t.grad)
+
+@pytest.mark.parametrize('keepdim', [False, True])
+@pytest.mark.parametrize('dim', [0, 1, -1])
+def test_median_dim_nan(dim, keepdim):
+    t, o = T(np.array([[1., np.nan, 3.], [2., 5., -1.], [np.nan, 0., np.nan]], 'float32'))
+    t.requires_grad_(); o.requires_grad_()
+    rt, ro = t.median(dim, keepdim), o.median(dim, keepdim)
+    check(ro.values, rt.values); check(ro.indices, rt.indices)
+    check(tg.median(o, dim, keepdim).values, torch.median(t, dim, keepdim).values)
+    rt.values.sum().backward(); ro.values.sum().backward()
+    check(o.grad, t.grad)
+
+@pytest.mark.parametrize('dt', ['int64', 'float32'])
+@pytest.mark.parametrize('dim', [0, -1])
+def test_median_kthvalue_0d(dt, dim):
+    t, o = T(np.array(3, dt))
+    for f in (lambda x: x.median(dim), lambda x: x.median(dim, True), lambda x: x.kthvalue(1, dim)):
+        rt, ro = f(t), f(o)
+        check(ro.values, rt.values); check(ro.indices, rt.indices)
+
+def test_median_empty_dim_error():
+    t, o = T(np.zeros((2, 0), 'int64'))
+    with pytest.raises(IndexError) as e1: t.median(1)
+    with pytest.raises(IndexError) as e2: o.median(1)
+    assert str(e1.value) == str(e2.value)
+
+@pytest.mark.parametrize('fn', ['std', 'var', 'std_mean', 'var_mean'])
+@pytest.mark.parametrize('dim', [None, 0, 5, (0, 0)])
+def test_spread_integer_error_first(fn, dim):
+    t, o = T(np.arange(6, dtype='int64').reshape(2, 3))
+    with pytest.raises(RuntimeError) as e1: getattr(torch, fn)(t, dim)
+    with pytest.raises(RuntimeError) as e2: getattr(tg, fn)(o, dim)
+    assert str(e1.value) == str(e2.value)

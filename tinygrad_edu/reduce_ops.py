@@ -15,7 +15,7 @@ from .tensor import Tensor, patch_method, bool_, int64, float32, float64, _wrap_
 from .tensor import _dim_arg
 from .autograd import Function, gradcheck
 from .broadcasting import _out
-from .reductions import (_reduce, _acc_dtype, _axes, _extreme, _var, _correction, _check_dims_nonempty, return_types,
+from .reductions import (_check_spread, _reduce, _acc_dtype, _axes, _extreme, _var, _correction, _check_dims_nonempty, return_types,
                                      _norm, _logsumexp, _cumsum, _cumprod, _kthvalue, _median, _mode)
 
 # %% ../nbs/04a_reduce_ops.ipynb #ef211695
@@ -210,6 +210,7 @@ class VarMean(StdMean): node_name = 'VarMeanBackward0'
 def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None):
     "Variance over `dim`, dividing by N - correction (differentiable)."
     dim = _dim_arg(dim, axis)
+    _check_spread(self)
     dim, c = _correction(dim, unbiased, correction)
     return Var.apply(self, dim, c, keepdim)
 
@@ -217,18 +218,21 @@ def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=N
 def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None):
     "Standard deviation over `dim` (differentiable)."
     dim = _dim_arg(dim, axis)
+    _check_spread(self)
     dim, c = _correction(dim, unbiased, correction)
     return Std.apply(self, dim, c, keepdim)
 
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None):
     "(std, mean) over `dim`, one graph node."
     dim = _dim_arg(dim, axis)
+    _check_spread(input, 'std_mean')
     dim, c = _correction(dim, unbiased, correction)
     return StdMean.apply(input, dim, c, keepdim)
 
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None):
     "(var, mean) over `dim`, one graph node."
     dim = _dim_arg(dim, axis)
+    _check_spread(input, 'var_mean')
     dim, c = _correction(dim, unbiased, correction)
     return VarMean.apply(input, dim, c, keepdim)
 

@@ -193,8 +193,12 @@ def _correction(dim, unbiased, correction):
     if correction is None: correction = 0 if unbiased is False else 1
     return dim, correction
 
+def _check_spread(x, name='std and var'):
+    "PyTorch checks the dtype of std/var (and std_mean/var_mean) before the dims."
+    if x.dtype.kind not in 'fc': raise RuntimeError(f"{name} only support floating point and complex dtypes")
+
 def _var(x, dim, correction, keepdim):
-    if x.dtype.kind not in 'fc': raise RuntimeError(f"std and var only support floating point and complex dtypes")
+    _check_spread(x)
     return _reduce(lambda a, axis, keepdims: xp_of_array(a).var(a, axis=axis, ddof=correction, keepdims=keepdims), x, dim, keepdim)
 
 @patch_method
@@ -315,6 +319,7 @@ def _kthvalue(self, k, dim, keepdim):
     d = _wrap_dim(dim, self.array.ndim)
     n = self.array.shape[d] if self.array.ndim else 1
     if not 1 <= k <= n: raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
+    if not self.array.ndim: return return_types.kthvalue(self.clone(), Tensor._wrap(xp_of_array(self.array).zeros((), np.int64)))
     v, i = _sort(self, d, False)
     sl = (slice(None),) * d + (slice(k - 1, k),)
     vv, ii = v.array[sl], i.array[sl]
@@ -332,8 +337,14 @@ def _median(self, dim, keepdim):
         return _kthvalue(flat, (flat.array.size + 1) // 2, 0, False).values if not flat.isnan().array.any() else Tensor._wrap(flat.array[flat.isnan().array][0])
     d = _wrap_dim(dim, self.array.ndim)
     n = self.array.shape[d] if self.array.ndim else 1
-    r = _kthvalue(self, (n + 1) // 2, d, keepdim)
-    return return_types.median(*r)
+    if n == 0: raise IndexError(f"median(): Expected reduction dim {d} to have non-zero size.")
+    v, i = _kthvalue(self, (n + 1) // 2, d, keepdim)
+    nan = self.isnan().array
+    if self.array.ndim and nan.any():                               # a row with a NaN has median NaN, at its first NaN
+        xp, has = xp_of_array(nan), nan.any(d, keepdims=keepdim)
+        v = Tensor._wrap(xp.where(has, xp.nan, v.array).astype(v.array.dtype))
+        i = Tensor._wrap(xp.where(has, nan.argmax(d, keepdims=keepdim), i.array))
+    return return_types.median(v, i)
 
 @patch_method
 def median(self, dim=None, keepdim=False, *, axis=None): dim = _dim_arg(dim, axis); return _median(self, dim, keepdim)
