@@ -135,3 +135,25 @@ def test_spread_integer_error_first(fn, dim):
     with pytest.raises(RuntimeError) as e1: getattr(torch, fn)(t, dim)
     with pytest.raises(RuntimeError) as e2: getattr(tg, fn)(o, dim)
     assert str(e1.value) == str(e2.value)
+
+@pytest.mark.parametrize('fn', ['maximum', 'minimum', 'fmax', 'fmin'])
+def test_extremum_nan_gradient(fn):
+    (ta, oa), (tb, ob) = T(np.array([np.nan, 1., np.nan, 2., 3.], 'float32')), T(np.array([0., np.nan, np.nan, 2., 1.], 'float32'))
+    for t in (ta, oa, tb, ob): t.requires_grad_()
+    rt, ro = getattr(torch, fn)(ta, tb), getattr(tg, fn)(oa, ob)
+    check(ro, rt)
+    rt.sum().backward(); ro.sum().backward()
+    check(oa.grad, ta.grad); check(ob.grad, tb.grad)
+
+def test_relu_nan_gradient():
+    t, o = T(np.array([np.nan, -1., 0., 2.], 'float32'))
+    t.requires_grad_(); o.requires_grad_()
+    torch.relu(t).sum().backward(); tg.relu(o).sum().backward()
+    check(o.grad, t.grad)
+
+def test_invert_float_and_bool_minus_scalar():
+    for make in (lambda L: ~L.tensor([1.5]), lambda L: L.tensor([True]) - True, lambda L: True - L.tensor([True])):
+        with pytest.raises(Exception) as e1: make(torch)
+        with pytest.raises(Exception) as e2: make(tg)
+        assert type(e1.value) is type(e2.value) and str(e1.value) == str(e2.value)
+    check(~tg.tensor([1, -2]), ~torch.tensor([1, -2])); check(~tg.tensor([True, False]), ~torch.tensor([True, False]))
