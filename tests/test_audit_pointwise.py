@@ -157,3 +157,13 @@ def test_invert_float_and_bool_minus_scalar():
         with pytest.raises(Exception) as e2: make(tg)
         assert type(e1.value) is type(e2.value) and str(e1.value) == str(e2.value)
     check(~tg.tensor([1, -2]), ~torch.tensor([1, -2])); check(~tg.tensor([True, False]), ~torch.tensor([True, False]))
+
+@pytest.mark.parametrize('src,dt', [('int64', None), ('float32', 'int64'), ('int32', 'int32'), ('bool', None)])
+@pytest.mark.parametrize('dim', [None, 0])
+def test_mean_dtype_error(src, dt, dim):
+    t, o = T(np.ones(3, src))
+    kw = {} if dt is None else {'dtype': getattr(torch, dt)}
+    with pytest.raises(RuntimeError) as e1: t.mean(dim, **kw) if dim is not None else t.mean(**kw)
+    kw = {} if dt is None else {'dtype': getattr(tg, dt)}
+    with pytest.raises(RuntimeError) as e2: o.mean(dim, **kw) if dim is not None else o.mean(**kw)
+    assert str(e1.value) == str(e2.value)

@@ -15,7 +15,7 @@ from .tensor import Tensor, patch_method, bool_, int64, float32, float64, _wrap_
 from .tensor import _dim_arg
 from .autograd import Function, gradcheck
 from .broadcasting import _out
-from .reductions import (_check_spread, _reduce, _acc_dtype, _axes, _extreme, _var, _correction, _check_dims_nonempty, return_types,
+from .reductions import (_check_spread, _mean_dtype, _reduce, _acc_dtype, _axes, _extreme, _var, _correction, _check_dims_nonempty, return_types,
                                      _norm, _logsumexp, _cumsum, _cumprod, _kthvalue, _median, _mode)
 
 # %% ../nbs/04a_reduce_ops.ipynb #ef211695
@@ -49,10 +49,7 @@ class Mean(Function):
     node_name = 'MeanBackward0'
     @staticmethod
     def forward(ctx, x, dim=None, keepdim=False, dtype=None):
-        from tinygrad_edu.reductions import _TYPE_NAMES
-        dt = dtype or x.dtype
-        if dt.kind not in 'fc':
-            raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: {_TYPE_NAMES[dt.name]}")
+        dt = _mean_dtype(x, dtype)
         ctx.shape, ctx.axes, ctx.keepdim = x.array.shape, _axes(dim, x.array.ndim), keepdim
         return _reduce(xp_of_array(x.array).mean, x, dim, keepdim, dt)
     @staticmethod

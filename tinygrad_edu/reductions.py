@@ -52,13 +52,18 @@ def nansum(self, dim=None, keepdim=False, *, dtype=None, axis=None):
     dim = _dim_arg(dim, axis)
     return _reduce(xp_of_array(self.array).nansum, self, dim, keepdim, _acc_dtype(self, dtype))
 
+def _mean_dtype(x, dtype):
+    "The dtype a mean is computed in: `dtype` or the input's, which must be floating point (PyTorch names which one was not)."
+    dt = dtype or x.dtype
+    if dt.kind not in 'fc':
+        raise RuntimeError(f"mean(): could not infer output dtype. {'Optional' if dtype else 'Input'} dtype must be either a floating point or complex dtype. Got: {_TYPE_NAMES[dt.name]}")
+    return dt
+
 @patch_method
 def mean(self, dim=None, keepdim=False, *, dtype=None, axis=None):
     "Average over all elements or over `dim` (needs a floating point dtype, like PyTorch)."
     dim = _dim_arg(dim, axis)
-    dt = dtype or self.dtype
-    if dt.kind not in 'fc':
-        raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: {_TYPE_NAMES[dt.name]}")
+    dt = _mean_dtype(self, dtype)
     return _reduce(xp_of_array(self.array).mean, self, dim, keepdim, dt)
 
 @patch_method
