@@ -118,7 +118,7 @@ def _xp(x, y=None):
 def _is_bool(x): return isinstance(x, builtins.bool) or isinstance(x, Tensor) and x.dtype is bool_
 
 def _check_bool_sub(x, y):
-    if _is_bool(x) and _is_bool(y) and isinstance(x, Tensor) and isinstance(y, Tensor):
+    if _is_bool(x) and _is_bool(y):                                 # (a Python bool counts as a bool tensor)
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.")
     if _is_bool(x) or _is_bool(y):
         raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
@@ -162,7 +162,15 @@ def _pow(x, y):
     if dt is bool_:   # x ** False is True, x ** True is x
         if isinstance(x, Tensor) and isinstance(y, Tensor): _no_bool(dt, 'pow')
         return _binary(lambda a, b: _xp(x, y).logical_or(a, _xp(x, y).logical_not(b)), x, y, dt)
-    return _binary(_xp(x, y).power, x, y, dt)
+    return _binary(_int_power if dt.kind in 'iu' else _xp(x, y).power, x, y, dt)
+
+def _int_power(a, b):
+    "Integer `a ** b` as PyTorch: a negative exponent truncates `1 / a**|b|` (0 unless `a` is 1 or -1)."
+    xp = xp_of_array(b if isinstance(a, numbers.Number) else a)
+    neg = xp.asarray(b) < 0
+    if not neg.any(): return xp.power(a, b)
+    r = xp.power(a, xp.abs(b))
+    return xp.where(neg & (xp.abs(a) != 1), 0, r).astype(r.dtype)
 
 def _neg(x):
     if x.dtype is bool_: raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
@@ -293,7 +301,11 @@ def bitwise_right_shift(self, other): return _bitwise(_xp(self).right_shift, 'rs
 Tensor.__and__ = Tensor.__rand__ = bitwise_and
 Tensor.__or__ = Tensor.__ror__ = bitwise_or
 Tensor.__xor__ = Tensor.__rxor__ = bitwise_xor
-Tensor.__invert__ = bitwise_not
+def _invert(self):
+    "`~x`: like bitwise_not, but a float tensor gives PyTorch's TypeError."
+    if self.dtype.kind not in 'biu': raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
+    return self.bitwise_not()
+Tensor.__invert__ = _invert
 Tensor.__lshift__, Tensor.__rshift__ = bitwise_left_shift, bitwise_right_shift
 
 def _logical(fn, x, y):

@@ -60,7 +60,7 @@ Tensor.addmm_, Tensor.addmv_, Tensor.baddbmm_ = _inplace_method('addmm'), _inpla
 def addmv_(input, mat, vec, *, beta=1, alpha=1): return input.addmv_(mat, vec, beta=beta, alpha=alpha)
 
 # %% ../nbs/04k_extra_ops.ipynb #357a0a0a
-def _floating(x): return x if x.dtype.kind in 'fc' else x.to(get_default_dtype())
+from .more_ops import _floating
 def _not_implemented(name, dt): return NotImplementedError(f"\"{name}_cpu\" not implemented for '{_TYPE_NAMES[dt.name]}'")
 
 def arccosh(input): return input.acosh()
@@ -88,7 +88,8 @@ def logaddexp2(input, other): return input.logaddexp2(other)
 @patch_method
 def ldexp(self, other):
     "`self * 2**other` (a float result)."
-    return _floating(self) * (2.0 ** _floating(other) if isinstance(other, Tensor) else 2.0 ** other)
+    x = _floating(self, other)
+    return x * (2.0 ** (other if other.dtype.kind in 'fc' else other.to(x.dtype)) if isinstance(other, Tensor) else 2.0 ** other)
 def ldexp(input, other): return input.ldexp(other)
 
 return_types.frexp = _return_type('frexp', 'mantissa exponent')

@@ -44,7 +44,7 @@ def _inplace(input, fn):
 class Relu(_Pointwise):
     node_name = 'ReluBackward0'
     def f(a): y = xp_of_array(a).maximum(a, 0); return y, y
-    def df(g, y): return g * (y > 0)
+    def df(g, y): return g * ~(y <= 0)                              # (NaN passes its gradient, as in PyTorch)
 
 class LeakyRelu(_Pointwise):
     node_name = 'LeakyReluBackward0'
@@ -168,6 +168,10 @@ def _softmax_dim(input, dim, name):
         dim = 0 if input.ndim in (0, 1, 3) else 1
     return _wrap_dim(dim, builtins.max(input.ndim, 1))
 
+def _shift(a, dim):
+    "`a - max(a)` along `dim` (exp of it cannot overflow); an empty `a` as it is (NumPy's max of nothing raises)."
+    return a - a.max(dim, keepdims=True) if a.size else a
+
 class Softmax(Function):
     node_name = 'SoftmaxBackward0'
     supports_double_backward = False
@@ -175,7 +179,7 @@ class Softmax(Function):
     def forward(ctx, x, dim):
         a = x.array
         xp = xp_of_array(a)
-        e = xp.exp(a - a.max(dim, keepdims=True))
+        e = xp.exp(_shift(a, dim))
         e /= e.sum(dim, keepdims=True)
         ctx.y, ctx.dim = e, dim
         return Tensor._wrap(e)
@@ -191,7 +195,7 @@ class LogSoftmax(Function):
     def forward(ctx, x, dim):
         a = x.array
         xp = xp_of_array(a)
-        z = a - a.max(dim, keepdims=True)
+        z = _shift(a, dim)
         z -= xp.log(xp.exp(z).sum(dim, keepdims=True))
         ctx.y, ctx.dim = z, dim
         return Tensor._wrap(z)

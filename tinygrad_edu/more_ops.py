@@ -28,7 +28,11 @@ from .movement import cat, stack
 import tinygrad_edu.ops, tinygrad_edu.reduce_ops, tinygrad_edu.matmul_ops   # the differentiable methods we build on
 
 # %% ../nbs/04h_more_ops.ipynb #53ed45fd
-def _floating(x): return x if x.dtype.kind in 'fc' else x.to(get_default_dtype())
+def _floating(x, other=None):
+    "`x` in PyTorch's result type of `x` (and `other`), or in the default float dtype if that is bool/integer."
+    dt = x.dtype if other is None else result_type(x, other)
+    dt = dt if dt.kind in 'fc' else get_default_dtype()
+    return x if x.dtype is dt else x.to(dt)
 
 def addcmul(input, tensor1, tensor2, *, value=1):
     "`input + value * tensor1 * tensor2` (broadcast)."
@@ -59,13 +63,13 @@ def signbit(input): return Tensor._wrap(xp_of_array(input.array).signbit(input.a
 
 def copysign(input, other):
     "`|input|` with the sign of `other`."
-    o = other if isinstance(other, Tensor) else tensor(other)
-    return _floating(input).abs() * where(signbit(o), -1., 1.)
+    o, x = other if isinstance(other, Tensor) else tensor(other), _floating(input, other)
+    return x.abs() * where(signbit(o), -1., 1.).to(x.dtype)
 
 def float_power(input, exponent):
     "`input ** exponent` computed in float64."
     e = exponent.double() if isinstance(exponent, Tensor) else exponent
-    return input.double() ** e
+    return (input.double() if isinstance(input, Tensor) else input) ** e
 
 def heaviside(input, values):
     "0 where input < 0, `values` where input == 0, 1 where input > 0."
@@ -92,13 +96,14 @@ def nansum(self, dim=None, keepdim=False, *, dtype=None, axis=None):
     "Sum, treating NaN as zero."
     dim = _dim_arg(dim, axis)
     x = where(self.isnan(), zeros((), dtype=self.dtype), self) if self.dtype.kind in 'fc' else self
-    return x.sum(dim, keepdim, dtype=dtype) if dim is not None else x.sum(dtype=dtype)
+    return x.sum(dim, keepdim, dtype=dtype)
 
 @patch_method
 def nanmean(self, dim=None, keepdim=False, *, dtype=None, axis=None):
     "Mean over the non-NaN elements."
     dim = _dim_arg(dim, axis)
-    n = (~self.isnan()).sum(dim, keepdim) if dim is not None else (~self.isnan()).sum()
+    if self.dtype.kind not in 'fc': raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype but got {_TYPE_NAMES[self.dtype.name]}")
+    n = (~self.isnan()).sum(dim, keepdim)
     return self.nansum(dim, keepdim, dtype=dtype) / n
 
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None): return input.nan_to_num(nan, posinf, neginf)

@@ -17,7 +17,7 @@ from .backend import xp_of_array
 from .tensor import Tensor, patch_method, result_type, get_default_dtype, bool_, float32, float64, tensor, ones
 from .autograd import Function, no_grad, gradcheck, needs_inplace_autograd, record_inplace
 from .broadcasting import _add, _sub, _mul, _true_div, _pow, _neg, _div, _remainder, _fmod, _binary, _dtype2, _arrays, _out
-from .pointwise import _unary, _MATH, _float_binary, _xlogy
+from .pointwise import _unary, _MATH, _float_binary, _xlogy, _sign
 
 # %% ../nbs/04_ops.ipynb #a5f1a68b
 def unbroadcast(g, shape):
@@ -258,7 +258,7 @@ class RoundDecimals(_Flat):
     compute = staticmethod(lambda x, d: Tensor._wrap(x.array.copy() if x.array.dtype.kind in 'biu' else xp_of_array(x.array).round(x.array, d)))
 class Sign(_Flat):
     node_name = 'SignBackward0'
-    compute = staticmethod(lambda x: Tensor._wrap(x.array.copy() if x.array.dtype == np.bool_ else xp_of_array(x.array).sign(x.array)))
+    compute = staticmethod(lambda x: Tensor._wrap(_sign(x.array)))
 class Sgn(Sign): node_name = 'SgnBackward0'
 class DivRounded(_Flat):
     node_name = 'DivBackward2'
@@ -308,19 +308,26 @@ class _Binary(Function):
         return gx, gy
 
 def _pick(x, y, out):
-    "Gradient shares for maximum/minimum: 1 to the chosen input, 1/2 each on ties."
+    "Gradient shares for maximum/minimum: 1 to the chosen input, 1/2 each on ties, 1 to both where the result is NaN."
     ex, ey = (x == out).to(out.dtype), (y == out).to(out.dtype) if isinstance(y, Tensor) else (out == y).to(out.dtype)
     tot = ex + ey
-    tot = tot.masked_fill(tot == 0, 1.)
-    return ex / tot, ey / tot
+    none = tot == 0                                                 # NaN matches nothing: PyTorch passes the gradient to both
+    return ex.masked_fill(none, 1.) / tot.masked_fill(none, 1.), ey.masked_fill(none, 1.) / tot.masked_fill(none, 1.)
 
 def _xp_bin(name): return staticmethod(lambda x, y: _binary(getattr(xp_of_array(x.array), name), x, y))
 def _xp_fbin(name): return staticmethod(lambda x, y: _float_binary(getattr(xp_of_array(x.array), name), x, y))
 
 class Maximum(_Binary): node_name, compute, derivatives = 'MaximumBackward0', _xp_bin('maximum'), staticmethod(_pick)
 class Minimum(_Binary): node_name, compute, derivatives = 'MinimumBackward0', _xp_bin('minimum'), staticmethod(_pick)
-class Fmax(_Binary): node_name, compute, derivatives = 'FmaxBackward0', _xp_bin('fmax'), staticmethod(_pick)
-class Fmin(_Binary): node_name, compute, derivatives = 'FminBackward0', _xp_bin('fmin'), staticmethod(_pick)
+def _pick_f(cmp):
+    "Gradient shares for fmax/fmin (PyTorch): all to x where x wins, ties or y is NaN; the rest to y."
+    def pick(x, y, out):
+        ex = (cmp(x, y) | (y.isnan() if isinstance(y, Tensor) else y != y)).to(out.dtype)
+        return ex, 1 - ex
+    return staticmethod(pick)
+
+class Fmax(_Binary): node_name, compute, derivatives = 'FmaxBackward0', _xp_bin('fmax'), _pick_f(lambda x, y: x >= y)
+class Fmin(_Binary): node_name, compute, derivatives = 'FminBackward0', _xp_bin('fmin'), _pick_f(lambda x, y: x <= y)
 class Atan2(_Binary):
     node_name, compute = 'Atan2Backward0', _xp_fbin('arctan2')
     derivatives = staticmethod(lambda y, x, out: (x / (x * x + y * y), -y / (x * x + y * y)))

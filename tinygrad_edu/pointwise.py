@@ -87,7 +87,12 @@ def round(self, *, decimals=0):
 @patch_method
 def sign(self):
     "-1, 0 or 1 (in the input's dtype)."
-    return Tensor._wrap(xp_of_array(self.array).sign(self.array) if self.dtype is not bool_ else self.array.copy())
+    return Tensor._wrap(_sign(self.array))
+def _sign(a):
+    "NumPy's sign, except that NaN gives 0 (as in PyTorch) and bool stays bool."
+    if a.dtype == np.bool_: return a.copy()
+    s = xp_of_array(a).sign(a)
+    return xp_of_array(a).nan_to_num(s, nan=0.) if a.dtype.kind == 'f' else s
 @patch_method
 def sgn(self): return self.sign()
 @patch_method
@@ -97,7 +102,7 @@ def signbit(self): return Tensor._wrap(xp_of_array(self.array).signbit(self.arra
 def _float_binary(fn, x, y):
     dt = _dtype2(x, y)
     if dt.kind not in 'fc': dt = get_default_dtype()
-    with np.errstate(all='ignore'): return _binary(fn, x, y, dt)
+    with np.errstate(all='ignore'): return _binary(fn, x, y, dt, out_dtype=dt)
 
 def _xlogy(a, b):
     xp = xp_of_array(a if not isinstance(a, numbers.Number) else b)

@@ -15,7 +15,7 @@ from .tensor import Tensor, patch_method, bool_, int64, float32, float64, _wrap_
 from .tensor import _dim_arg
 from .autograd import Function, gradcheck
 from .broadcasting import _out
-from .reductions import (_reduce, _acc_dtype, _axes, _extreme, _var, _correction, _check_dims_nonempty, return_types,
+from .reductions import (_check_spread, _mean_dtype, _reduce, _acc_dtype, _axes, _extreme, _var, _correction, _check_dims_nonempty, return_types,
                                      _norm, _logsumexp, _cumsum, _cumprod, _kthvalue, _median, _mode)
 
 # %% ../nbs/04a_reduce_ops.ipynb #ef211695
@@ -49,10 +49,7 @@ class Mean(Function):
     node_name = 'MeanBackward0'
     @staticmethod
     def forward(ctx, x, dim=None, keepdim=False, dtype=None):
-        from tinygrad_edu.reductions import _TYPE_NAMES
-        dt = dtype or x.dtype
-        if dt.kind not in 'fc':
-            raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: {_TYPE_NAMES[dt.name]}")
+        dt = _mean_dtype(x, dtype)
         ctx.shape, ctx.axes, ctx.keepdim = x.array.shape, _axes(dim, x.array.ndim), keepdim
         return _reduce(xp_of_array(x.array).mean, x, dim, keepdim, dt)
     @staticmethod
@@ -210,6 +207,7 @@ class VarMean(StdMean): node_name = 'VarMeanBackward0'
 def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None):
     "Variance over `dim`, dividing by N - correction (differentiable)."
     dim = _dim_arg(dim, axis)
+    _check_spread(self)
     dim, c = _correction(dim, unbiased, correction)
     return Var.apply(self, dim, c, keepdim)
 
@@ -217,18 +215,21 @@ def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=N
 def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None):
     "Standard deviation over `dim` (differentiable)."
     dim = _dim_arg(dim, axis)
+    _check_spread(self)
     dim, c = _correction(dim, unbiased, correction)
     return Std.apply(self, dim, c, keepdim)
 
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None):
     "(std, mean) over `dim`, one graph node."
     dim = _dim_arg(dim, axis)
+    _check_spread(input, 'std_mean')
     dim, c = _correction(dim, unbiased, correction)
     return StdMean.apply(input, dim, c, keepdim)
 
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None):
     "(var, mean) over `dim`, one graph node."
     dim = _dim_arg(dim, axis)
+    _check_spread(input, 'var_mean')
     dim, c = _correction(dim, unbiased, correction)
     return VarMean.apply(input, dim, c, keepdim)
 
@@ -237,6 +238,7 @@ def _others_product(a, axis):
     "Product of all elements but one along `axis` (None: the whole array), zeros handled."
     xp = xp_of_array(a)
     flat = axis is None
+    if a.size == 0: return xp.zeros_like(a)                            # (nothing to leave out)
     b = a.reshape(-1) if flat else xp.moveaxis(a, axis, -1)
     one = xp.ones(b.shape[:-1] + (1,), b.dtype)
     left = xp.concatenate([one, xp.cumprod(b, -1)[..., :-1]], -1)

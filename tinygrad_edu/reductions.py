@@ -52,13 +52,18 @@ def nansum(self, dim=None, keepdim=False, *, dtype=None, axis=None):
     dim = _dim_arg(dim, axis)
     return _reduce(xp_of_array(self.array).nansum, self, dim, keepdim, _acc_dtype(self, dtype))
 
+def _mean_dtype(x, dtype):
+    "The dtype a mean is computed in: `dtype` or the input's, which must be floating point (PyTorch names which one was not)."
+    dt = dtype or x.dtype
+    if dt.kind not in 'fc':
+        raise RuntimeError(f"mean(): could not infer output dtype. {'Optional' if dtype else 'Input'} dtype must be either a floating point or complex dtype. Got: {_TYPE_NAMES[dt.name]}")
+    return dt
+
 @patch_method
 def mean(self, dim=None, keepdim=False, *, dtype=None, axis=None):
     "Average over all elements or over `dim` (needs a floating point dtype, like PyTorch)."
     dim = _dim_arg(dim, axis)
-    dt = dtype or self.dtype
-    if dt.kind not in 'fc':
-        raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: {_TYPE_NAMES[dt.name]}")
+    dt = _mean_dtype(self, dtype)
     return _reduce(xp_of_array(self.array).mean, self, dim, keepdim, dt)
 
 @patch_method
@@ -172,7 +177,7 @@ def argmax(self, dim=None, keepdim=False, *, axis=None):
     dim = _dim_arg(dim, axis)
     if self.dtype is bool_: raise RuntimeError("argmax(): does not support bool input")
     _check_arg_empty(self, dim, 'argmax')
-    if dim is None: return Tensor._wrap(xp_of_array(self.array).asarray(self.array.argmax()).astype(np.int64))
+    if dim is None: return _flat_arg(self.array.argmax(), self, keepdim)
     return self.max(dim, keepdim).indices
 
 @patch_method
@@ -180,8 +185,12 @@ def argmin(self, dim=None, keepdim=False, *, axis=None):
     "Index of the smallest element (in the flattened tensor, or along `dim`)."
     dim = _dim_arg(dim, axis)
     if self.dtype is bool_: raise RuntimeError("argmin(): does not support bool input")
-    if dim is None: return Tensor._wrap(xp_of_array(self.array).asarray(self.array.argmin()).astype(np.int64))
+    if dim is None: return _flat_arg(self.array.argmin(), self, keepdim)
     return self.min(dim, keepdim).indices
+
+def _flat_arg(i, x, keepdim):
+    "The index `i` into flattened `x` as an int64 tensor: 0-d, or all size-1 dims with `keepdim`."
+    return Tensor._wrap(xp_of_array(x.array).asarray(i).astype(np.int64).reshape((1,) * x.array.ndim if keepdim else ()))
 
 # %% ../nbs/02b_reductions.ipynb #ba69c126
 def _correction(dim, unbiased, correction):
@@ -189,8 +198,12 @@ def _correction(dim, unbiased, correction):
     if correction is None: correction = 0 if unbiased is False else 1
     return dim, correction
 
+def _check_spread(x, name='std and var'):
+    "PyTorch checks the dtype of std/var (and std_mean/var_mean) before the dims."
+    if x.dtype.kind not in 'fc': raise RuntimeError(f"{name} only support floating point and complex dtypes")
+
 def _var(x, dim, correction, keepdim):
-    if x.dtype.kind not in 'fc': raise RuntimeError(f"std and var only support floating point and complex dtypes")
+    _check_spread(x)
     return _reduce(lambda a, axis, keepdims: xp_of_array(a).var(a, axis=axis, ddof=correction, keepdims=keepdims), x, dim, keepdim)
 
 @patch_method
@@ -311,6 +324,7 @@ def _kthvalue(self, k, dim, keepdim):
     d = _wrap_dim(dim, self.array.ndim)
     n = self.array.shape[d] if self.array.ndim else 1
     if not 1 <= k <= n: raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
+    if not self.array.ndim: return return_types.kthvalue(self.clone(), Tensor._wrap(xp_of_array(self.array).zeros((), np.int64)))
     v, i = _sort(self, d, False)
     sl = (slice(None),) * d + (slice(k - 1, k),)
     vv, ii = v.array[sl], i.array[sl]
@@ -328,8 +342,14 @@ def _median(self, dim, keepdim):
         return _kthvalue(flat, (flat.array.size + 1) // 2, 0, False).values if not flat.isnan().array.any() else Tensor._wrap(flat.array[flat.isnan().array][0])
     d = _wrap_dim(dim, self.array.ndim)
     n = self.array.shape[d] if self.array.ndim else 1
-    r = _kthvalue(self, (n + 1) // 2, d, keepdim)
-    return return_types.median(*r)
+    if n == 0: raise IndexError(f"median(): Expected reduction dim {d} to have non-zero size.")
+    v, i = _kthvalue(self, (n + 1) // 2, d, keepdim)
+    nan = self.isnan().array
+    if self.array.ndim and nan.any():                               # a row with a NaN has median NaN, at its first NaN
+        xp, has = xp_of_array(nan), nan.any(d, keepdims=keepdim)
+        v = Tensor._wrap(xp.where(has, xp.nan, v.array).astype(v.array.dtype))
+        i = Tensor._wrap(xp.where(has, nan.argmax(d, keepdims=keepdim), i.array))
+    return return_types.median(v, i)
 
 @patch_method
 def median(self, dim=None, keepdim=False, *, axis=None): dim = _dim_arg(dim, axis); return _median(self, dim, keepdim)
