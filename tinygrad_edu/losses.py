@@ -44,7 +44,7 @@ def _inplace(input, fn):
 class Relu(_Pointwise):
     node_name = 'ReluBackward0'
     def f(a): y = xp_of_array(a).maximum(a, 0); return y, y
-    def df(g, y): return g * ~(y <= 0)                              # (NaN passes its gradient, as in PyTorch)
+    def df(g, y): return g * (y != 0)           # y = max(x, 0) is never negative; NaN passes its gradient, as in PyTorch
 
 class LeakyRelu(_Pointwise):
     node_name = 'LeakyReluBackward0'
